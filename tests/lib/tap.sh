@@ -1,0 +1,29 @@
+# TAP helpers for the shell-driven tests (run by prove).
+# Source it, call the assertions, end with `done_testing`.
+: "${SOCKLENS_BUILD:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build}"
+export SOCKLENS_BUILD
+SHIM="$SOCKLENS_BUILD/libsocklens.so"
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOP_DIR=$(cd "$TESTS_DIR/.." && pwd)
+_tap_n=0
+_tap_failed=0
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/socklens-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+ok() { # ok CONDITION-EXIT-STATUS DESCRIPTION
+	local st=$1; shift
+	_tap_n=$((_tap_n + 1))
+	if [ "$st" -eq 0 ]; then echo "ok $_tap_n - $*"; else echo "not ok $_tap_n - $*"; _tap_failed=$((_tap_failed + 1)); fi
+}
+pass() { ok 0 "$@"; }
+fail() { ok 1 "$@"; }
+diag() { printf '%s\n' "$@" | sed 's/^/# /' >&2; }
+is() { # is GOT EXPECTED DESCRIPTION
+	if [ "$1" == "$2" ]; then pass "$3"; else fail "$3"; diag "got:      $1" "expected: $2"; fi
+}
+# is_file GOT_FILE EXPECTED_FILE DESCRIPTION: compares two files, shows a diff on failure.
+is_file() {
+	if diff -u "$2" "$1" > "$TMP/.diff" 2>&1; then pass "$3"; else fail "$3"; diag "$(head -40 "$TMP/.diff")"; fi
+}
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+done_testing() { echo "1..$_tap_n"; [ "$_tap_failed" -eq 0 ]; }
