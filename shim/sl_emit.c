@@ -1,0 +1,479 @@
+/* JSON text for trace lines, built without allocation (see sl_emit.h for why). */
+#define _GNU_SOURCE
+#include "sl_emit.h"
+
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/un.h>
+
+static const char hexdig[] = "0123456789abcdef";
+
+void sl_buf_init(struct sl_buf *b, char *mem, size_t size)
+{
+	b->p = mem;
+	b->len = 0;
+	b->cap = size - SL_LINE_RESERVE;
+	b->over = false;
+	b->depth = 0;
+	b->comma[0] = false;
+}
+
+size_t sl_buf_room(const struct sl_buf *b)
+{
+	return b->over ? 0 : b->cap - b->len;
+}
+
+static void put(struct sl_buf *b, const char *s, size_t n)
+{
+	if (b->over || n > b->cap - b->len) {
+		b->over = true;
+		return;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static void putc_(struct sl_buf *b, char c)
+{
+	put(b, &c, 1);
+}
+
+static void puts_(struct sl_buf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+static void put_u64(struct sl_buf *b, unsigned long long v)
+{
+	char tmp[24];
+	int i = sizeof(tmp);
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	put(b, tmp + i, sizeof(tmp) - i);
+}
+
+static void put_i64(struct sl_buf *b, long long v)
+{
+	if (v < 0) {
+		putc_(b, '-');
+		put_u64(b, 0ULL - (unsigned long long)v);
+	} else {
+		put_u64(b, (unsigned long long)v);
+	}
+}
+
+static void put_hex(struct sl_buf *b, unsigned long long v)
+{
+	char tmp[20];
+	int i = sizeof(tmp);
+	do {
+		tmp[--i] = hexdig[v & 15];
+		v >>= 4;
+	} while (v);
+	tmp[--i] = 'x';
+	tmp[--i] = '0';
+	put(b, tmp + i, sizeof(tmp) - i);
+}
+
+/* Length of a valid UTF-8 sequence at s (at most n bytes), or 0 if it is not one. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	unsigned min;
+	unsigned cp;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2, cp = s[0] & 0x1f, min = 0x80;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3, cp = s[0] & 0x0f, min = 0x800;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4, cp = s[0] & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* A JSON string body; invalid UTF-8 becomes U+FFFD so every line stays valid UTF-8. */
+static void put_jstr(struct sl_buf *b, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	putc_(b, '"');
+	for (size_t i = 0; i < n && !b->over;) {
+		unsigned char c = s[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			size_t j = i;
+			while (j < n && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '"' && s[j] != '\\')
+				j++;
+			put(b, str + i, j - i);
+			i = j;
+			continue;
+		}
+		if (c == '"' || c == '\\') {
+			char e[2] = { '\\', (char)c };
+			put(b, e, 2);
+		} else if (c == '\n') {
+			put(b, "\\n", 2);
+		} else if (c == '\t') {
+			put(b, "\\t", 2);
+		} else if (c == '\r') {
+			put(b, "\\r", 2);
+		} else if (c < 0x20 || c == 0x7f) {
+			char e[6] = { '\\', 'u', '0', '0', hexdig[c >> 4], hexdig[c & 15] };
+			put(b, e, 6);
+		} else {
+			size_t l = utf8_len(s + i, n - i);
+			if (l) {
+				put(b, str + i, l);
+				i += l;
+				continue;
+			}
+			put(b, "\\ufffd", 6);
+		}
+		i++;
+	}
+	putc_(b, '"');
+}
+
+void sl_key(struct sl_buf *b, const char *key)
+{
+	if (b->comma[b->depth])
+		putc_(b, ',');
+	b->comma[b->depth] = true;
+	if (key) {
+		putc_(b, '"');
+		puts_(b, key);
+		put(b, "\":", 2);
+	}
+}
+
+static void open_level(struct sl_buf *b, const char *key, char open, char closer)
+{
+	sl_key(b, key);
+	if (b->depth + 1 >= SL_NEST_MAX) {
+		b->over = true;
+		return;
+	}
+	putc_(b, open);
+	b->depth++;
+	b->comma[b->depth] = false;
+	b->closer[b->depth] = closer;
+}
+
+void sl_obj_open(struct sl_buf *b, const char *key)
+{
+	open_level(b, key, '{', '}');
+}
+
+void sl_arr_open(struct sl_buf *b, const char *key)
+{
+	open_level(b, key, '[', ']');
+}
+
+/* Closers always fit: they come out of the reserve when the line is full. */
+void sl_close(struct sl_buf *b)
+{
+	if (b->depth == 0)
+		return;
+	b->p[b->len++] = b->closer[b->depth--];
+}
+
+void sl_finish(struct sl_buf *b)
+{
+	while (b->depth > 0)
+		sl_close(b);
+	b->p[b->len++] = '}';
+	b->p[b->len++] = '\n';
+}
+
+void sl_kv_int(struct sl_buf *b, const char *key, long long v)
+{
+	sl_key(b, key);
+	put_i64(b, v);
+}
+
+void sl_kv_uint(struct sl_buf *b, const char *key, unsigned long long v)
+{
+	sl_key(b, key);
+	put_u64(b, v);
+}
+
+void sl_val_int(struct sl_buf *b, long long v)
+{
+	sl_kv_int(b, NULL, v);
+}
+
+void sl_kv_bool(struct sl_buf *b, const char *key, bool v)
+{
+	sl_key(b, key);
+	puts_(b, v ? "true" : "false");
+}
+
+void sl_kv_strn(struct sl_buf *b, const char *key, const char *s, size_t n)
+{
+	sl_key(b, key);
+	put_jstr(b, s, n);
+}
+
+void sl_kv_str(struct sl_buf *b, const char *key, const char *s)
+{
+	sl_kv_strn(b, key, s, strlen(s));
+}
+
+void sl_val_strn(struct sl_buf *b, const char *s, size_t n)
+{
+	sl_kv_strn(b, NULL, s, n);
+}
+
+void sl_kv_hex(struct sl_buf *b, const char *key, unsigned long long v)
+{
+	sl_key(b, key);
+	putc_(b, '"');
+	put_hex(b, v);
+	putc_(b, '"');
+}
+
+void sl_kv_xlat(struct sl_buf *b, const char *key, const struct sl_xlat *x, long long v)
+{
+	const char *name = sl_xlat_name(x, (unsigned long)v);
+	sl_key(b, key);
+	if (name) {
+		putc_(b, '"');
+		puts_(b, name);
+		putc_(b, '"');
+	} else {
+		put_i64(b, v);
+	}
+}
+
+/* Peels known bits off one by one; what is left is printed in hex. */
+static void put_flag_bits(struct sl_buf *b, const struct sl_xlat *x, unsigned long v, bool sep)
+{
+	for (size_t i = 0; i < x->n && v; i++) {
+		unsigned long bit = x->e[i].val;
+		if (bit && (v & bit) == bit) {
+			if (sep)
+				putc_(b, '|');
+			puts_(b, x->e[i].name);
+			sep = true;
+			v &= ~bit;
+		}
+	}
+	if (v) {
+		if (sep)
+			putc_(b, '|');
+		put_hex(b, v);
+	}
+}
+
+void sl_kv_flags(struct sl_buf *b, const char *key, const struct sl_xlat *x, unsigned long v)
+{
+	sl_key(b, key);
+	if (v == 0) {
+		putc_(b, '0');
+		return;
+	}
+	putc_(b, '"');
+	put_flag_bits(b, x, v, false);
+	putc_(b, '"');
+}
+
+void sl_kv_open_flags(struct sl_buf *b, const char *key, unsigned long v)
+{
+	const char *mode = sl_xlat_name(&open_access_modes, v & 3);
+	sl_key(b, key);
+	putc_(b, '"');
+	puts_(b, mode ? mode : "O_ACCMODE");
+	put_flag_bits(b, &open_flags, v & ~3UL, true);
+	putc_(b, '"');
+}
+
+void sl_kv_socktype(struct sl_buf *b, const char *key, int type)
+{
+	const int flag_bits = SOCK_NONBLOCK | SOCK_CLOEXEC;
+	const char *name = sl_xlat_name(&socktypes, (unsigned)(type & ~flag_bits));
+	sl_key(b, key);
+	if (!name && !(type & flag_bits)) {
+		put_i64(b, type);
+		return;
+	}
+	putc_(b, '"');
+	if (name)
+		puts_(b, name);
+	else
+		put_hex(b, (unsigned)(type & ~flag_bits));
+	put_flag_bits(b, &sock_type_flags, (unsigned)(type & flag_bits), true);
+	putc_(b, '"');
+}
+
+static void put_ipv4(struct sl_buf *b, const unsigned char *a)
+{
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			putc_(b, '.');
+		put_u64(b, a[i]);
+	}
+}
+
+static void put_hex16(struct sl_buf *b, unsigned v)
+{
+	char tmp[4];
+	int i = 4;
+	do {
+		tmp[--i] = hexdig[v & 15];
+		v >>= 4;
+	} while (v);
+	put(b, tmp + i, 4 - i);
+}
+
+/* RFC 5952 text: the longest run of two or more zero groups becomes "::". */
+static void put_ipv6(struct sl_buf *b, const unsigned char *a)
+{
+	unsigned g[8];
+	int best = -1, bestlen = 0;
+	for (int i = 0; i < 8; i++)
+		g[i] = (unsigned)(a[2 * i] << 8 | a[2 * i + 1]);
+	for (int i = 0; i < 8;) {
+		int j = i;
+		while (j < 8 && g[j] == 0)
+			j++;
+		if (j - i > bestlen && j - i >= 2)
+			best = i, bestlen = j - i;
+		i = j > i ? j : i + 1;
+	}
+	bool mapped = best == 0 && bestlen == 5 && g[5] == 0xffff;
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			put(b, "::", 2);
+			i += bestlen - 1;
+			continue;
+		}
+		if (mapped && i == 6) {
+			putc_(b, ':');
+			put_ipv4(b, a + 12);
+			break;
+		}
+		if (i && i != best + bestlen)
+			putc_(b, ':');
+		put_hex16(b, g[i]);
+	}
+}
+
+void sl_kv_addr(struct sl_buf *b, const char *key, const struct sockaddr *sa, socklen_t len)
+{
+	sl_obj_open(b, key);
+	if (!sa || len < sizeof(sa_family_t)) {
+		sl_kv_str(b, "family", "AF_UNSPEC");
+		sl_close(b);
+		return;
+	}
+	sl_kv_xlat(b, "family", &addrfams, sa->sa_family);
+	if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *in = (const void *)sa;
+		sl_key(b, "ip");
+		putc_(b, '"');
+		put_ipv4(b, (const unsigned char *)&in->sin_addr);
+		putc_(b, '"');
+		sl_kv_int(b, "port", ntohs(in->sin_port));
+	} else if (sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+		sl_key(b, "ip");
+		putc_(b, '"');
+		put_ipv6(b, in6->sin6_addr.s6_addr);
+		putc_(b, '"');
+		sl_kv_int(b, "port", ntohs(in6->sin6_port));
+		if (in6->sin6_scope_id)
+			sl_kv_uint(b, "scope_id", in6->sin6_scope_id);
+	} else if (sa->sa_family == AF_UNIX) {
+		const struct sockaddr_un *un = (const void *)sa;
+		size_t off = offsetof(struct sockaddr_un, sun_path);
+		size_t plen = len > off ? len - off : 0;
+		if (plen > sizeof(un->sun_path))
+			plen = sizeof(un->sun_path);
+		if (plen == 0) {
+			sl_kv_bool(b, "unnamed", true);
+		} else if (un->sun_path[0] == '\0') {
+			sl_kv_strn(b, "path", un->sun_path + 1, plen - 1);
+			sl_kv_bool(b, "abstract", true);
+		} else {
+			sl_kv_strn(b, "path", un->sun_path, strnlen(un->sun_path, plen));
+		}
+	}
+	sl_close(b);
+}
+
+/* Encoded length of one payload byte (the trace format's preview encoding). */
+static size_t data_enc_len(unsigned char c)
+{
+	if (c == '\\' || c == '\n' || c == '\r' || c == '\t')
+		return 2;
+	return c >= 0x20 && c < 0x7f ? 1 : 4;
+}
+
+/* The preview encoding, then JSON escaping of the result (the backslashes double). */
+static size_t put_data_bytes(struct sl_buf *b, const unsigned char *s, size_t n, size_t *room)
+{
+	size_t done = 0;
+	for (; done < n; done++) {
+		unsigned char c = s[done];
+		size_t need = data_enc_len(c) + (c == '"' || data_enc_len(c) > 1);
+		if (need > *room)
+			break;
+		*room -= need;
+		if (c == '"') {
+			put(b, "\\\"", 2);
+		} else if (c >= 0x20 && c < 0x7f && c != '\\') {
+			putc_(b, (char)c);
+		} else if (c == '\\') {
+			put(b, "\\\\\\\\", 4);
+		} else if (c == '\n') {
+			put(b, "\\\\n", 3);
+		} else if (c == '\r') {
+			put(b, "\\\\r", 3);
+		} else if (c == '\t') {
+			put(b, "\\\\t", 3);
+		} else {
+			char e[5] = { '\\', '\\', 'x', hexdig[c >> 4], hexdig[c & 15] };
+			put(b, e, 5);
+		}
+	}
+	return done;
+}
+
+void sl_kv_data_iov(struct sl_buf *b, const struct iovec *iov, size_t iovcnt, size_t total,
+		    size_t limit)
+{
+	size_t want = total < limit ? total : limit;
+	size_t shown = 0;
+	/* Leave room for the closing quote, data_trunc and the rest of the line. */
+	size_t room = sl_buf_room(b);
+	room = room > 128 ? room - 128 : 0;
+	sl_key(b, "data");
+	putc_(b, '"');
+	for (size_t i = 0; i < iovcnt && shown < want; i++) {
+		size_t n = iov[i].iov_len < want - shown ? iov[i].iov_len : want - shown;
+		size_t done = put_data_bytes(b, iov[i].iov_base, n, &room);
+		shown += done;
+		if (done < n)
+			break;
+	}
+	putc_(b, '"');
+	if (shown < total)
+		sl_kv_bool(b, "data_trunc", true);
+}
+
+void sl_kv_data(struct sl_buf *b, const void *p, size_t have, size_t total, size_t limit)
+{
+	struct iovec iov = { (void *)p, have };
+	sl_kv_data_iov(b, &iov, 1, total, limit);
+}
