@@ -28,6 +28,7 @@ static volatile sig_atomic_t sigio_count;
 
 static void on_sigio(int sig)
 {
+	(void)sig;
 	sigio_count++;	/* only async-signal-safe work here; the rest is in main */
 }
 
