@@ -44,8 +44,8 @@ if run_traced; then
 	jq_ok "on each connection the server's last recv returns 0, after data" \
 		'main_pid as $m | of_pid($m) as $s | ($s | calls("accept")) | all(.[];
 		 . as $a | ($s | calls | map(select(.seq > $a.seq and .fd == $a.ret))) as $after |
-		 ($after | map(select(.call == "close"))[0].seq) as $end |
-		 ($after | map(select(.call == "recv" and .seq < $end))) as $r |
+		 ($after | map(select(.call == "close"))[0].seq) as $stop |
+		 ($after | map(select(.call == "recv" and .seq < $stop))) as $r |
 		 ($r | length) >= 2 and $r[-1].ret == 0 and $r[0].ret > 0)'
 	jq_ok "that recv returning 0 ends after the matching client's shutdown(SHUT_WR)" \
 		'main_pid as $m | of_pid($m) as $s | map(select(.pid != $m)) as $kids |

@@ -26,9 +26,9 @@ if run_traced; then
 		 .[0].args.domain == "AF_UNIX" and (.[0].args.sv | length) == 2 and
 		 .[0].fd == .[0].args.sv[0]'
 	jq_ok "the child closes sv[0] and talks on sv[1]; the parent the other way round" \
-		'main_pid as $m | (calls("socketpair")[0].args.sv) as $sv |
-		 (children[0].pid) as $k |
-		 (of_pid($k) | calls) as $kc | (of_pid($m) | calls) as $mc |
+		'main_pid as $m | (calls("socketpair")[0]) as $p | $p.args.sv as $sv |
+		 (children[0].pid) as $k | (of_pid($k) | calls) as $kc |
+		 (of_pid($m) | calls | map(select(.seq > $p.seq))) as $mc |
 		 ($kc[0].call == "close" and $kc[0].fd == $sv[0]) and
 		 ($kc | map(select(.call == "recv"))[0] | .fd == $sv[1] and
 		  .args.data == "hello child") and

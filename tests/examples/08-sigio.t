@@ -18,9 +18,9 @@ if run_traced; then
 		 .[0].fd == $o.fd and .[0].seq > $o.seq and .[0].ret == 0 and
 		 (.[0].args.arg | has_flag("O_ASYNC") and has_flag("O_NONBLOCK"))'
 	jq_ok "ioctl(FIOSETOWN) names this process, on a second socket" \
-		'(calls("fcntl") | map(select(.args.cmd == "F_SETOWN"))[0].fd) as $first |
+		'(calls("fcntl") | map(select(.args.cmd == "F_SETOWN"))[0].seq) as $first |
 		 calls("ioctl") | map(select(.args.req == "FIOSETOWN")) | length == 1 and
-		 .[0].ret == 0 and .[0].args.arg == .[0].pid and .[0].fd != $first'
+		 .[0].ret == 0 and .[0].args.arg == .[0].pid and .[0].seq > $first'
 	jq_ok "ioctl(FIOASYNC) with 1 turns signal-driven I/O on" \
 		'(calls("ioctl") | map(select(.args.req == "FIOSETOWN"))[0]) as $o |
 		 calls("ioctl") | map(select(.args.req == "FIOASYNC")) | length == 1 and
