@@ -10,7 +10,8 @@ if run_traced; then
 		for t in SOCK_STREAM SOCK_DGRAM SOCK_SEQPACKET SOCK_RAW; do
 			jq_ok "socket($d, $t) is traced, with fd and ret the same" \
 				"calls(\"socket\") | map(select(.args.domain == \"$d\" and
-					.args.type == \"$t\")) | length == 1 and .[0].fd == .[0].ret"
+					.args.type == \"$t\")) |
+				 length == 1 and .[0].fd == .[0].ret"
 		done
 	done
 	jq_ok "AF_UNIX stream, datagram and seqpacket sockets all succeed" \
@@ -42,8 +43,9 @@ if [ "$(id -u)" = 0 ] && [ -f "$SHIM" ] && command -v setpriv >/dev/null &&
 	setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$EXAMPLE" -a -r "$SHIM"; then
 	mkdir -m 777 "$TMP/nobody" && chmod 711 "$TMP"
 	# env runs as nobody too, so the trace file is nobody's own from the start.
-	setpriv --reuid=65534 --regid=65534 --clear-groups env SOCKLENS_OUT="$TMP/nobody/trace.jsonl" \
-		LD_PRELOAD="$SHIM" "$EXAMPLE" > "$TMP/nobody/out" 2>&1
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env SOCKLENS_OUT="$TMP/nobody/trace.jsonl" LD_PRELOAD="$SHIM" "$EXAMPLE" \
+		> "$TMP/nobody/out" 2>&1
 	is "$?" 0 "01-domains exits 0 as an unprivileged user"
 	TRACE="$TMP/nobody/trace.jsonl"
 	jq_ok "SOCK_RAW over IP as an unprivileged user fails with EPERM" \

@@ -29,7 +29,8 @@ if run_traced; then
 			"calls(\"connect\") | map(select(.args.addr.family == \"$f\")) |
 			 .[0].args.local | .ip == \"$ip\" and .port > 0 and .port != $port"
 		jq_ok "$f: accept's peer is exactly the client's local, its local the listener" \
-			"(calls(\"connect\") | map(select(.args.addr.family == \"$f\"))[0].args) as \$c |
+			"(calls(\"connect\") | map(select(.args.addr.family == \"$f\"))[0].args)
+			  as \$c |
 			 calls(\"accept\") | map(select(.args.peer.family == \"$f\")) |
 			 length == 1 and .[0].ret >= 0 and same_addr(.[0].args.peer; \$c.local) and
 			 same_addr(.[0].args.local; \$c.addr)"

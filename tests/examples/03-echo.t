@@ -54,8 +54,8 @@ if run_traced; then
 		 ($kids | calls("connect") | map(select(same_addr(.args.local; $a.args.peer)))[0]
 		  .pid) as $kid |
 		 ($kids | of_pid($kid) | calls("shutdown")[0]) as $sh |
-		 ($s | calls("recv") | map(select(.seq > $a.seq and .fd == $a.ret and .ret == 0))[0])
-		  as $eof |
+		 ($s | calls("recv") |
+		  map(select(.seq > $a.seq and .fd == $a.ret and .ret == 0))[0]) as $eof |
 		 $sh.args.how == "SHUT_WR" and $eof.ts_ns + $eof.dur_ns >= $sh.ts_ns)'
 	jq_ok "the echo sent back is the line received" \
 		'main_pid as $m | of_pid($m) | calls |

@@ -35,8 +35,8 @@ if run_traced; then
 		'(calls("connect")[0]) as $k |
 		 (calls("send") | map(select(.fd == $k.fd))) as $s |
 		 (calls("recv") | map(select(.fd == $k.fd))) as $r |
-		 ($s | length) == 1 and $s[0].args.data == "ping" and ($s[0].args | has("addr") | not)
-		 and ($r | length) == 1 and $r[0].ret == 10 and $r[0].args.data == "pong again"
-		 and $s[0].seq > $k.seq'
+		 ($s | length) == 1 and $s[0].args.data == "ping" and
+		 ($s[0].args | has("addr") | not) and $s[0].seq > $k.seq and
+		 ($r | length) == 1 and $r[0].ret == 10 and $r[0].args.data == "pong again"'
 fi
 done_testing

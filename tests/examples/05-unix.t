@@ -20,7 +20,8 @@ if run_traced; then
 		'[calls("bind")[].args.addr] == [calls("connect")[].args.addr]'
 	jq_ok "each accepted peer is unnamed: the client never bound" \
 		'calls("accept") | length == 2 and
-		 all(.[]; .ret >= 0 and .args.peer.family == "AF_UNIX" and .args.peer.unnamed == true)'
+		 all(.[]; .ret >= 0 and .args.peer.family == "AF_UNIX" and
+		  .args.peer.unnamed == true)'
 	jq_ok "socketpair returns both descriptors in sv, fd being the first" \
 		'calls("socketpair") | length == 1 and .[0].ret == 0 and
 		 .[0].args.domain == "AF_UNIX" and (.[0].args.sv | length) == 2 and

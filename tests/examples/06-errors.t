@@ -12,7 +12,8 @@ if run_traced; then
 		 .[0].args.addr.ip == "127.0.0.1" and .[0].args.addr.port > 0'
 	jq_ok "bind to that same port, now listened on, fails with EADDRINUSE" \
 		'(calls("connect")[0].args.addr) as $a | calls("bind") |
-		 map(select(.errno == "EADDRINUSE")) | length == 1 and same_addr(.[0].args.addr; $a)'
+		 map(select(.errno == "EADDRINUSE")) |
+		 length == 1 and same_addr(.[0].args.addr; $a)'
 	jq_ok "the listen comes between the refused connect and the failed bind" \
 		'(calls("connect")[0].seq) as $c | (calls("listen")[0].seq) as $l |
 		 (calls("bind") | map(select(.errno))[0].seq) as $b | $c < $l and $l < $b'
@@ -26,6 +27,7 @@ if run_traced; then
 		'calls("sendto") | map(select(.args.len == 65508)) | length == 1 and
 		 .[0].ret == -1 and .[0].errno == "EMSGSIZE"'
 	jq_ok "exactly three calls failed, the three of the lesson" \
-		'calls | map(select(.errno) | .errno) | sort == ["EADDRINUSE", "ECONNREFUSED", "EMSGSIZE"]'
+		'calls | map(select(.errno) | .errno) | sort ==
+		 ["EADDRINUSE", "ECONNREFUSED", "EMSGSIZE"]'
 fi
 done_testing

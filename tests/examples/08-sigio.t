@@ -28,6 +28,7 @@ if run_traced; then
 	jq_ok "each socket gets one datagram and is drained until EAGAIN" \
 		'calls("sendto") | length == 2 and (map(.args.data) == ["fcntl", "ioctl"])'
 	jq_ok "each drain: a recv with the datagram, then EAGAIN" \
-		'calls("recv") | map(.ret, .errno) == [5, null, -1, "EAGAIN", 5, null, -1, "EAGAIN"]'
+		'calls("recv") | map(.ret, .errno) ==
+		 [5, null, -1, "EAGAIN", 5, null, -1, "EAGAIN"]'
 fi
 done_testing
