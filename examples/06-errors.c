@@ -77,12 +77,13 @@ static void too_big(void)
 		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
 	};
 	socklen_t len = sizeof(addr);
-	char *buf = calloc(1, UDP_MAX_PAYLOAD + 1);
+	char *buf = malloc(UDP_MAX_PAYLOAD + 1);
 	int rfd, sfd;
 	ssize_t n;
 
 	if (!buf)
-		die("calloc");
+		die("malloc");
+	memset(buf, 'x', UDP_MAX_PAYLOAD + 1);	/* readable in the trace's data preview */
 	rfd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (rfd < 0)
 		die("socket");
