@@ -483,8 +483,12 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 		break;
 	case CK_CLOSE:
 		/* Linux frees the number even when close fails with EINTR or EIO. */
-		if (l && !errno_is(ev, "EBADF"))
+		if (l && !errno_is(ev, "EBADF")) {
 			lane_end(t, l, ev->ts_ns);
+			/* the lane ends where close starts, not where it returned */
+			if (!t->replay)
+				l->t_end = ev->ts_ns;
+		}
 		break;
 	default:
 		break;
