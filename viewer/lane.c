@@ -83,10 +83,12 @@ static void proc_rehash(struct lane_table *t)
 static struct lane_proc *proc_new(struct lane_table *t, int64_t pid, int64_t ts)
 {
 	struct lane_proc *p;
-	if (t->replay) {
+	/* In replay the same processes come back in the same order; bounds-checked all the same. */
+	if (t->replay && t->nprocs_pass < t->nprocs) {
 		p = t->proc_by_id[t->nprocs_pass++];
 		p->hnext = NULL;
 	} else {
+		t->diverged |= t->replay;
 		p = xcalloc(1, sizeof(*p));
 		p->id = (uint32_t)++t->nprocs;
 		p->pid = pid;
@@ -177,10 +179,11 @@ static struct lane *lane_new(struct lane_table *t, struct lane_proc *p, int64_t 
 	if (old && !old->closed)
 		lane_end(t, old, ts);
 	struct lane *l;
-	if (t->replay) {
+	if (t->replay && t->nlanes_pass < t->nlanes) {
 		l = t->by_id[t->nlanes_pass++];
 		l->closed = l->exited = false;
 	} else {
+		t->diverged |= t->replay;
 		l = xcalloc(1, sizeof(*l));
 		l->id = (uint32_t)++t->nlanes;
 		l->pid = p->pid;
@@ -251,6 +254,32 @@ static void set_text(char **dst, const struct trace_addr *a)
 		return;
 	free(*dst);
 	*dst = s;
+}
+
+static struct lane *root_of(struct lane *l)
+{
+	while (l->src)
+		l = l->src;
+	return l;
+}
+
+/*
+ * A listener bound to port 0 got its port from the kernel; the first accepted connection's
+ * local address tells which, so the label can say "*:41234" rather than "*:0".
+ */
+static void learn_port(struct lane *listener, const char *accepted_local)
+{
+	char *l = listener->local;
+	size_t n = l ? strlen(l) : 0;
+	const char *port = accepted_local ? strrchr(accepted_local, ':') : NULL;
+	if (n < 2 || strcmp(l + n - 2, ":0") != 0 || !port)
+		return;
+	struct sbuf sb = { 0 };
+	sb_put(&sb, l, n - 2);
+	sb_puts(&sb, port);
+	sb_str(&sb);
+	free(l);
+	listener->local = sb.p;
 }
 
 static bool errno_is(const struct trace_event *ev, const char *name)
@@ -330,16 +359,17 @@ static void feed_proc(struct lane_table *t, const struct trace_event *ev, struct
 	hit->proc = p;
 	bool was_seen = p->seen_proc;
 	p->seen_proc = true;
-	if (t->replay)
-		return;
-	if (was_seen) {
-		/* A new image in the same process: exec. Close-on-exec sockets end here. */
-		p->execs++;
-		p->t_exec = ev->ts_ns;
-		proc_close_image(p);
+	/* A new image in the same process: exec. Close-on-exec sockets end here, in both passes. */
+	if (was_seen)
 		for (struct lane *l = p->lanes; l; l = l->proc_next)
 			if (!l->closed && l->cloexec)
 				lane_end(t, l, ev->ts_ns);
+	if (t->replay)
+		return;
+	if (was_seen) {
+		p->execs++;
+		p->t_exec = ev->ts_ns;
+		proc_close_image(p);
 	} else {
 		p->t_start = ev->ts_ns;
 	}
@@ -463,6 +493,7 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 				if (l) {
 					n->proto = lane_root(l)->proto;
 					l->accepted++;
+					learn_port(root_of(l), n->local);
 				}
 			}
 		}
@@ -723,7 +754,7 @@ void lane_label(const struct lane *l, struct sbuf *sb)
 	else if (r->family)
 		put_user(sb, r->family);
 	else
-		sb_puts(sb, r->local || r->remote ? "socket" : "fd");
+		sb_puts(sb, r->local || r->remote ? "socket" : "unknown");
 	switch (r->role) {
 	case LR_LISTENER:
 		sb_putc(sb, ' ');

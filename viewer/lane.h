@@ -76,6 +76,7 @@ struct lane_table {
 	struct lane **by_id;	     /* filled by lane_finish, for replay */
 	struct lane_proc **proc_by_id;
 	bool replay;		     /* second pass: same lanes again, totals untouched */
+	bool diverged;		     /* the second pass created what the first did not: a bug */
 	int64_t t_min, t_max;
 	uint64_t events, calls, errors, lost;
 	uint32_t nconns;

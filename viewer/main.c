@@ -1,6 +1,7 @@
 /* main: `socklens SUBCOMMAND …` — dispatch, --help and --version. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -59,6 +60,10 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
+	/* Test hook: SOCKLENS_PARSER=jansson reads every line the slow, reference way. */
+	const char *parser = getenv("SOCKLENS_PARSER");
+	if (parser && *parser && parse_parser_option("", parser))
+		return EXIT_USAGE;
 	const char *c = argv[1];
 	if (strcmp(c, "-h") == 0 || strcmp(c, "--help") == 0 || strcmp(c, "help") == 0) {
 		fputs(usage, stdout);
@@ -71,6 +76,9 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(c, commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "socklens: unknown command '%s'\n\n%s", c, usage);
+	struct sbuf name = { 0 };
+	sb_put_tty(&name, c, strlen(c));
+	fprintf(stderr, "socklens: unknown command '%s'\n\n%s", sb_str(&name), usage);
+	sb_free(&name);
 	return EXIT_USAGE;
 }

@@ -17,6 +17,7 @@ static struct {
 	const struct view_opts *o;
 	struct lane_table *t;
 	int cols; /* track columns */
+	size_t nlanes, nprocs; /* as of the first pass; ids beyond are ignored */
 	unsigned char prio[256];
 	const char *color[256];
 	unsigned char *proc_cells; /* [proc id - 1][cols] */
@@ -65,6 +66,8 @@ void render_tty_begin(const struct view_opts *o, struct lane_table *t)
 	tty.o = o;
 	tty.t = t;
 	tty.cols = o->width - GUTTER;
+	tty.nlanes = t->nlanes;
+	tty.nprocs = t->nprocs;
 	for (size_t i = 0; i < sizeof(glyph_style) / sizeof(glyph_style[0]); i++) {
 		tty.prio[(unsigned char)glyph_style[i].glyph] = glyph_style[i].prio;
 		tty.color[(unsigned char)glyph_style[i].glyph] = glyph_style[i].sgr;
@@ -92,7 +95,8 @@ static unsigned char *lane_cells(struct lane *l)
 void render_tty_event(const struct trace_event *ev, const struct lane_hit *hit)
 {
 	const struct view_opts *o = tty.o;
-	if (!hit->proc || !view_pid_ok(o, hit->proc->pid) || !view_call_ok(o, ev))
+	if (!hit->proc || hit->proc->id > tty.nprocs || !view_pid_ok(o, hit->proc->pid) ||
+	    !view_call_ok(o, ev))
 		return;
 	unsigned char *pc = tty.proc_cells + (size_t)(hit->proc->id - 1) * (size_t)tty.cols;
 	if (ev->type == TRACE_PROC) {
@@ -116,7 +120,7 @@ void render_tty_event(const struct trace_event *ev, const struct lane_hit *hit)
 	bool any = false;
 	for (size_t i = 0; i < 3; i++) {
 		struct lane *l = targets[i];
-		if (!l || (i > 0 && l == hit->lane) || !view_lane_ok(o, l))
+		if (!l || l->id > tty.nlanes || (i > 0 && l == hit->lane) || !view_lane_ok(o, l))
 			continue;
 		mark(lane_cells(l), ev->ts_ns, g);
 		tty.lane_hit[l->id - 1] = true;
@@ -301,7 +305,8 @@ static void draw_lane(const struct lane *l, const struct lane_proc *under, const
 		cells = blank = calloc(1, (size_t)tty.cols);
 	/* The gutter carries the connection bracket so paired rows read as one. */
 	char prefix[32];
-	snprintf(prefix, sizeof(prefix), "%s%*s", l->conn ? "\u2502" : " ", GUTTER - 1, "");
+	bool grouped = strcmp(mark_s, " ") != 0;
+	snprintf(prefix, sizeof(prefix), "%s%*s", grouped ? "\u2502" : " ", GUTTER - 1, "");
 	draw_cells(cells, l->t_start, l->t_end, '-', prefix);
 	free(blank);
 	sb_free(&label);
@@ -377,16 +382,20 @@ void render_tty_end(FILE *f)
 		sb_printf(&sb, ", %" PRIu64 " lines lost", t->lost);
 	sb_puts(&sb, ", ");
 	fmt_dur(&sb, t->events ? t->t_max - t->t_min : 0);
-	if (o->w0 != o->t0 || o->to_ns >= 0) {
-		sb_puts(&sb, "; window ");
-		fmt_reltime(&sb, o->w0 - o->t0);
-		sb_puts(&sb, " to ");
-		fmt_reltime(&sb, o->w1 - o->t0);
-	}
 	sgr("1");
 	put_fit(sb.p, sb.n, (size_t)o->width);
 	sgr_end("1");
 	fputc('\n', out);
+	if (o->w0 != o->t0 || o->to_ns >= 0) {
+		sb_reset(&sb);
+		sb_puts(&sb, "window ");
+		fmt_reltime(&sb, o->w0 - o->t0);
+		sb_puts(&sb, " s to ");
+		fmt_reltime(&sb, o->w1 - o->t0);
+		sb_puts(&sb, " s from the trace start");
+		put_fit(sb.p, sb.n, (size_t)o->width);
+		fputc('\n', out);
+	}
 	sb_free(&sb);
 	if (!t->events) {
 		fputs("(no events)\n", out);

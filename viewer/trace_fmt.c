@@ -63,6 +63,9 @@ static bool json_addr(json_t *o, struct sbuf *sb, bool tty)
 		if (v6)
 			sb_putc(sb, '[');
 		put(sb, json_string_value(ip), json_string_length(ip), tty);
+		json_t *scope = json_object_get(o, "scope_id");
+		if (v6 && json_is_integer(scope) && json_integer_value(scope))
+			sb_printf(sb, "%%%" PRId64, (int64_t)json_integer_value(scope));
 		if (v6)
 			sb_putc(sb, ']');
 		if (json_is_integer(port))

@@ -356,6 +356,10 @@ int cmd_view(int argc, char **argv)
 		else
 			render_tty_event(ev, &hit);
 	}
+	if (t.diverged || t.nlanes_pass != t.nlanes) {
+		fprintf(stderr, "socklens view: internal error: the second pass saw other lanes\n");
+		rc = EXIT_USAGE;
+	}
 	if (html) {
 		if (!render_html_end() || fclose(hf) != 0) {
 			fprintf(stderr, "socklens view: %s: write error\n", html);

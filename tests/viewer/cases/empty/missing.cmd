@@ -1,0 +1,1 @@
+view nonexistent.jsonl

@@ -1,0 +1,1 @@
+view --width 60 empty.jsonl

@@ -1,0 +1,1 @@
+view --lane 300:3 --lane 300:7 input.jsonl

@@ -1,0 +1,1 @@
+stats server.jsonl client.jsonl

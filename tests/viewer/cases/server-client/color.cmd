@@ -1,0 +1,1 @@
+view --color always --width 100 input.jsonl

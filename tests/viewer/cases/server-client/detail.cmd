@@ -1,0 +1,1 @@
+view --lane 5 --lane 200:3 input.jsonl

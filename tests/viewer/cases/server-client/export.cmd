@@ -1,0 +1,1 @@
+export --format chrome input.jsonl
