@@ -27,3 +27,26 @@ is_file() {
 }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 done_testing() { echo "1..$_tap_n"; [ "$_tap_failed" -eq 0 ]; }
+
+# The preload list for traced runs. A sanitized shim needs the ASan runtime loaded first.
+PRELOAD=$SHIM
+case $SOCKLENS_BUILD in
+*-san)
+	PRELOAD="$(${CC:-gcc} -print-file-name=libasan.so) $SHIM"
+	export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+	;;
+esac
+export PRELOAD
+BIN=$SOCKLENS_BUILD/tests
+
+# traced TRACE CMD…: runs CMD with the shim, writing TRACE.
+traced() {
+	local out=$1; shift
+	SOCKLENS_OUT=$out LD_PRELOAD=$PRELOAD "$@"
+}
+
+# A trace's call lines without what changes from run to run (times, ids, port numbers).
+calls_of() {
+	jq -c 'select(.type == "call") | del(.v, .type, .pid, .tid, .seq, .ts_ns, .dur_ns)
+		| walk(if type == "object" and (.port? // 0) != 0 then .port = "P" else . end)' "$@"
+}
