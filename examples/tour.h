@@ -33,19 +33,19 @@ static inline void tour_start(void)
 	alarm(TOUR_DEADLINE_S);
 }
 
-/* For the calls the lesson expects to succeed: say which one failed, and stop. */
-static inline void die(const char *what)
-{
-	fprintf(stderr, "%s: %s (%s)\n", what, strerrorname_np(errno), strerror(errno));
-	exit(1);
-}
-
 /* "EAGAIN": the same symbolic name the trace shows in its "errno" key. */
 static inline const char *errname(int e)
 {
 	const char *name = strerrorname_np(e);
 
 	return name ? name : "?";
+}
+
+/* For the calls the lesson expects to succeed: say which one failed, and stop. */
+static inline void die(const char *what)
+{
+	fprintf(stderr, "%s: %s (%s)\n", what, errname(errno), strerror(errno));
+	exit(1);
 }
 
 /* Formats an address as "127.0.0.1:40312", "[::1]:40312", "/tmp/x.sock" or "@name". */
