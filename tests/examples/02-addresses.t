@@ -15,6 +15,11 @@ if run_traced; then
 		'calls | all(.[]; .call | test("^inet_") | not)'
 	for fam in AF_INET:127.0.0.1 AF_INET6:::1; do
 		f=${fam%%:*} ip=${fam#*:}
+		# A machine without IPv6 says so at bind; the example goes on, and so do we.
+		if grep -q "^bind(\[\{0,1\}$ip\]\{0,1\}:0): .*skipping" "$OUT"; then
+			_tap_n=$((_tap_n + 1)); echo "ok $_tap_n # SKIP no $f loopback here"
+			continue
+		fi
 		port=$(sed -n "s/^listening on *\[\{0,1\}${ip}\]\{0,1\}:\([0-9]*\)$/\1/p" "$OUT")
 		[ -n "$port" ] || port=-1
 		jq_ok "$f: bind's addr is $ip port 0" \
