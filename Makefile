@@ -56,6 +56,11 @@ test: all test-deps $(TEST_DEPS)
 
 install: all $(INSTALL_RULES)
 
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/socklens $(DESTDIR)$(LIBDIR)/socklens/libsocklens.so \
+		$(DESTDIR)$(MANDIR)/man1/socklens.1
+	-rmdir $(DESTDIR)$(LIBDIR)/socklens 2>/dev/null
+
 clean:
 	rm -rf build build-san
 
