@@ -1,19 +1,24 @@
 /*
- * trace_fast: the hot path of the trace stage. jsmn tokenizes; every byte is then checked
- * against the JSON grammar here, because jsmn alone accepts text that is not JSON. Whatever
- * this path is not certain about (\u escapes, non-ASCII bytes, real numbers, integers past int64,
- * duplicate keys, any error at all) it hands back, and trace_parse asks jansson, so both
- * paths accept, reject and read lines identically.
+ * trace_fast: the hot path of the trace stage — a one-pass, strict JSON scanner that records
+ * tokens (in jsmn's layout) and checks every byte against the grammar as it goes. It first
+ * tokenized with jsmn, but jsmn alone costs ~0.6 us per 200-byte line here, more than the
+ * whole budget for 1M events/s (docs/performance.md). Whatever this path is not certain about
+ * (\u escapes, non-ASCII bytes, real numbers, integers past int64, duplicate keys, any error
+ * at all) it hands back, and trace_parse asks jansson: both paths accept, reject and read
+ * lines identically, and the golden tests run every case through both.
  */
 #include "trace.h"
 
 #include <inttypes.h>
 #include <string.h>
 
-#define JSMN_STATIC
-#define JSMN_STRICT
-#define JSMN_PARENT_LINKS /* O(1) instead of a backward scan per comma and bracket */
-#include <jsmn.h>
+enum tok_type { T_OBJECT = 1, T_ARRAY, T_STRING, T_PRIMITIVE };
+
+struct tok {
+	enum tok_type type;
+	int start, end; /* strings: the bytes between the quotes */
+	int size;	/* objects: keys; arrays: elements */
+};
 
 #define MAX_TOKENS 512
 #define MAX_DEPTH 32
@@ -21,13 +26,13 @@
 struct fast {
 	const char *js;
 	size_t len;
-	jsmntok_t *tok;
+	struct tok *tok;
 	int ntok;
 	int next[MAX_TOKENS]; /* index of the token after each token's subtree */
 	struct arena *a;
 };
 
-static size_t skip_ws(const struct fast *f, size_t pos)
+static inline size_t skip_ws(const struct fast *f, size_t pos)
 {
 	while (pos < f->len &&
 	       (f->js[pos] == ' ' || f->js[pos] == '\t' || f->js[pos] == '\n' || f->js[pos] == '\r'))
@@ -35,19 +40,24 @@ static size_t skip_ws(const struct fast *f, size_t pos)
 	return pos;
 }
 
-/* String body: ASCII only, no control bytes, escapes from the short list (no \u). */
-static bool check_string(const char *s, size_t n)
+/*
+ * A line-wide check that spares the scanner a test per string byte: raw control bytes and
+ * non-ASCII bytes (whose UTF-8 validity jansson judges) send the line to jansson. Eight bytes
+ * at a time.
+ */
+static bool plain_line(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c >= 0x80)
-			return false;
-		if (c == '\\') {
-			if (++i == n || !strchr("\"\\/bfnrt", s[i]) || s[i] == '\0')
-				return false;
-		}
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	uint64_t bad = 0;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		bad |= ((w - ones * 0x20) & ~w & high) | (w & high); /* a byte < 0x20, or >= 0x80 */
 	}
-	return true;
+	for (; i < n; i++)
+		bad |= (unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x80;
+	return !bad;
 }
 
 /*
@@ -72,82 +82,134 @@ static bool check_primitive(const char *s, size_t n)
 	return digits < 19 || memcmp(s + i, "9223372036854775807", 19) <= 0;
 }
 
-/* Checks token ti's text starting at *pos; returns the next token index or -1. */
-static int walk(struct fast *f, int ti, size_t *pos, int depth)
+static int new_tok(struct fast *f, enum tok_type type, size_t start)
 {
-	if (ti >= f->ntok || depth > MAX_DEPTH)
+	if (f->ntok == MAX_TOKENS)
 		return -1;
-	const jsmntok_t *t = &f->tok[ti];
-	size_t p = skip_ws(f, *pos);
-	int next = ti + 1;
-	switch (t->type) {
-	case JSMN_STRING:
-		if (p >= f->len || f->js[p] != '"' || (size_t)t->start != p + 1 ||
-		    (size_t)t->end >= f->len || f->js[t->end] != '"' ||
-		    !check_string(f->js + t->start, (size_t)(t->end - t->start)))
-			return -1;
-		p = (size_t)t->end + 1;
-		break;
-	case JSMN_PRIMITIVE:
-		if ((size_t)t->start != p || t->end <= t->start ||
-		    !check_primitive(f->js + t->start, (size_t)(t->end - t->start)))
-			return -1;
-		p = (size_t)t->end;
-		break;
-	case JSMN_OBJECT:
-	case JSMN_ARRAY: {
-		bool obj = t->type == JSMN_OBJECT;
-		if ((size_t)t->start != p)
-			return -1;
-		p++;
-		for (int k = 0; k < t->size; k++) {
-			if (k > 0) {
-				p = skip_ws(f, p);
-				if (p >= f->len || f->js[p] != ',')
-					return -1;
-				p++;
-			}
-			if (obj) {
-				if (next >= f->ntok || f->tok[next].type != JSMN_STRING)
-					return -1;
-				next = walk(f, next, &p, depth + 1);
-				if (next < 0)
-					return -1;
-				p = skip_ws(f, p);
-				if (p >= f->len || f->js[p] != ':')
-					return -1;
-				p++;
-			}
-			next = walk(f, next, &p, depth + 1);
-			if (next < 0)
-				return -1;
+	struct tok *t = &f->tok[f->ntok];
+	t->type = type;
+	t->start = (int)start;
+	t->size = 0;
+	return f->ntok++;
+}
+
+/*
+ * A string body after its opening quote; escapes limited to the short list (no \u). Strings
+ * are most of a line's bytes, so the closing quote is found with memchr, which is vectorized,
+ * and the escapes before it with a second memchr.
+ */
+static bool scan_string(struct fast *f, size_t *pos)
+{
+	size_t p = *pos;
+	const char *js = f->js;
+	for (;;) {
+		const char *q = memchr(js + p, '"', f->len - p);
+		if (!q)
+			return false;
+		const char *bs = memchr(js + p, '\\', (size_t)(q - (js + p)));
+		if (!bs) {
+			p = (size_t)(q - js);
+			break;
 		}
-		p = skip_ws(f, p);
-		if (p >= f->len || f->js[p] != (obj ? '}' : ']') || (size_t)t->end != p + 1)
-			return -1;
-		p++;
-		break;
+		p = (size_t)(bs - js);
+		if (p + 1 >= f->len || !strchr("\"\\/bfnrt", js[p + 1]) || js[p + 1] == '\0')
+			return false;
+		p += 2;
 	}
-	default:
-		return -1;
-	}
-	f->next[ti] = next;
 	*pos = p;
-	return next;
+	return true;
+}
+
+/* One value at *pos (after whitespace); returns its token index or -1. */
+static int scan_value(struct fast *f, size_t *pos, int depth)
+{
+	size_t p = skip_ws(f, *pos);
+	if (p >= f->len || depth > MAX_DEPTH)
+		return -1;
+	const char *js = f->js;
+	int ti;
+	char c = js[p];
+	if (c == '{' || c == '[') {
+		bool obj = c == '{';
+		ti = new_tok(f, obj ? T_OBJECT : T_ARRAY, p);
+		if (ti < 0)
+			return -1;
+		p = skip_ws(f, p + 1);
+		if (p < f->len && js[p] == (obj ? '}' : ']')) {
+			p++;
+		} else {
+			for (;;) {
+				if (obj) {
+					p = skip_ws(f, p);
+					if (p >= f->len || js[p] != '"')
+						return -1;
+					int k = new_tok(f, T_STRING, p + 1);
+					p++;
+					if (k < 0 || !scan_string(f, &p))
+						return -1;
+					f->tok[k].end = (int)p;
+					f->next[k] = k + 1;
+					p = skip_ws(f, p + 1);
+					if (p >= f->len || js[p] != ':')
+						return -1;
+					p++;
+				}
+				if (scan_value(f, &p, depth + 1) < 0)
+					return -1;
+				f->tok[ti].size++;
+				p = skip_ws(f, p);
+				if (p < f->len && js[p] == ',') {
+					p++;
+					continue;
+				}
+				if (p < f->len && js[p] == (obj ? '}' : ']')) {
+					p++;
+					break;
+				}
+				return -1;
+			}
+		}
+	} else if (c == '"') {
+		ti = new_tok(f, T_STRING, p + 1);
+		p++;
+		if (ti < 0 || !scan_string(f, &p))
+			return -1;
+		f->tok[ti].end = (int)p;
+		p++;
+		f->next[ti] = ti + 1;
+		*pos = p;
+		return ti;
+	} else {
+		size_t start = p;
+		while (p < f->len && ((js[p] >= '0' && js[p] <= '9') || (js[p] >= 'a' && js[p] <= 'z') ||
+				      js[p] == '-' || js[p] == '+' || js[p] == '.' || js[p] == 'E'))
+			p++;
+		if (p == start || !check_primitive(js + start, p - start))
+			return -1;
+		ti = new_tok(f, T_PRIMITIVE, start);
+		if (ti < 0)
+			return -1;
+	}
+	f->tok[ti].end = (int)p;
+	f->next[ti] = f->ntok;
+	*pos = p;
+	return ti;
 }
 
 static bool tok_is(const struct fast *f, int ti, const char *s, size_t n)
 {
-	const jsmntok_t *t = &f->tok[ti];
-	return (size_t)(t->end - t->start) == n && memcmp(f->js + t->start, s, n) == 0;
+	const struct tok *t = &f->tok[ti];
+	const char *p = f->js + t->start;
+	/* length and first byte rule out nearly every candidate before memcmp is called */
+	return (size_t)(t->end - t->start) == n && p[0] == s[0] && memcmp(p, s, n) == 0;
 }
 
 /* Integer value; false for anything else (literals, and reals never get this far). */
 static bool tok_int(const struct fast *f, int ti, int64_t *v)
 {
-	const jsmntok_t *t = &f->tok[ti];
+	const struct tok *t = &f->tok[ti];
 	const char *s = f->js + t->start;
-	if (t->type != JSMN_PRIMITIVE || !(s[0] == '-' || (s[0] >= '0' && s[0] <= '9')))
+	if (t->type != T_PRIMITIVE || !(s[0] == '-' || (s[0] >= '0' && s[0] <= '9')))
 		return false;
 	bool neg = s[0] == '-';
 	int64_t x = 0;
@@ -159,14 +221,14 @@ static bool tok_int(const struct fast *f, int ti, int64_t *v)
 
 static bool tok_true(const struct fast *f, int ti)
 {
-	return f->tok[ti].type == JSMN_PRIMITIVE && tok_is(f, ti, "true", 4);
+	return f->tok[ti].type == T_PRIMITIVE && tok_is(f, ti, "true", 4);
 }
 
 /* Decoded string; only the escapes check_string allowed can occur. */
 static bool tok_str(const struct fast *f, int ti, struct trace_str *out)
 {
-	const jsmntok_t *t = &f->tok[ti];
-	if (t->type != JSMN_STRING)
+	const struct tok *t = &f->tok[ti];
+	if (t->type != T_STRING)
 		return false;
 	const char *s = f->js + t->start;
 	size_t n = (size_t)(t->end - t->start);
@@ -195,15 +257,41 @@ static bool tok_str(const struct fast *f, int ti, struct trace_str *out)
  * Looks up known keys of the object at ti: idx[k] gets the value token of keys[k], or -1.
  * A known key given twice is left to jansson (which keeps the last one).
  */
-static bool obj_keys(const struct fast *f, int ti, const char *const *keys, int nkeys, int *idx)
+struct key {
+	const char *s;
+	size_t n;
+};
+#define KEY(name) { name, sizeof(name) - 1 }
+
+/* For each first byte, which keys of a table start with it: one or two candidates, not all. */
+struct key_index {
+	const struct key *keys;
+	int nkeys;
+	uint32_t by_first[128];
+};
+
+static void key_index_init(struct key_index *ki)
 {
-	for (int k = 0; k < nkeys; k++)
+	if (ki->by_first[(unsigned char)ki->keys[0].s[0]])
+		return;
+	for (int k = 0; k < ki->nkeys; k++)
+		ki->by_first[(unsigned char)ki->keys[k].s[0] & 127] |= 1u << k;
+}
+
+static bool obj_keys(const struct fast *f, int ti, struct key_index *ki, int *idx)
+{
+	key_index_init(ki);
+	for (int k = 0; k < ki->nkeys; k++)
 		idx[k] = -1;
 	int c = ti + 1;
 	for (int i = 0; i < f->tok[ti].size; i++) {
 		int val = c + 1;
-		for (int k = 0; k < nkeys; k++) {
-			if (tok_is(f, c, keys[k], strlen(keys[k]))) {
+		const struct tok *t = &f->tok[c];
+		uint32_t cand = t->end > t->start ? ki->by_first[(unsigned char)f->js[t->start] & 127] : 0;
+		while (cand) {
+			int k = __builtin_ctz(cand);
+			cand &= cand - 1;
+			if (tok_is(f, c, ki->keys[k].s, ki->keys[k].n)) {
 				if (idx[k] >= 0)
 					return false;
 				idx[k] = val;
@@ -216,18 +304,20 @@ static bool obj_keys(const struct fast *f, int ti, const char *const *keys, int 
 }
 
 enum { A_FAMILY, A_IP, A_PORT, A_SCOPE, A_PATH, A_UNNAMED, A_ABSTRACT, A_N };
-static const char *const addr_keys[A_N] = {
-	[A_FAMILY] = "family", [A_IP] = "ip",		[A_PORT] = "port",	   [A_SCOPE] = "scope_id",
-	[A_PATH] = "path",     [A_UNNAMED] = "unnamed", [A_ABSTRACT] = "abstract",
+static const struct key addr_keys[A_N] = {
+	[A_FAMILY] = KEY("family"), [A_IP] = KEY("ip"),		[A_PORT] = KEY("port"),	   [A_SCOPE] = KEY("scope_id"),
+	[A_PATH] = KEY("path"),     [A_UNNAMED] = KEY("unnamed"), [A_ABSTRACT] = KEY("abstract"),
 };
+static struct key_index addr_index = { addr_keys, A_N, { 0 } };
+
 
 /* Same decisions, in the same order, as arg_addr in trace.c. */
 static bool fast_addr(const struct fast *f, int ti, struct trace_addr *ad)
 {
-	if (ti < 0 || f->tok[ti].type != JSMN_OBJECT)
+	if (ti < 0 || f->tok[ti].type != T_OBJECT)
 		return true;
 	int k[A_N];
-	if (!obj_keys(f, ti, addr_keys, A_N, k))
+	if (!obj_keys(f, ti, &addr_index, k))
 		return false;
 	int64_t fam;
 	if (k[A_FAMILY] >= 0 && !tok_str(f, k[A_FAMILY], &ad->family) &&
@@ -268,23 +358,27 @@ enum {
 	R_V, R_TYPE, R_PID, R_TID, R_SEQ, R_TS, R_CALL, R_FD, R_RET, R_DUR, R_ERRNO, R_ARGS, R_BT,
 	R_PPID, R_FORK_OF, R_EXE, R_ARGV, R_STATUS, R_N
 };
-static const char *const root_keys[R_N] = {
-	[R_V] = "v",	       [R_TYPE] = "type",   [R_PID] = "pid",	 [R_TID] = "tid",
-	[R_SEQ] = "seq",       [R_TS] = "ts_ns",    [R_CALL] = "call",	 [R_FD] = "fd",
-	[R_RET] = "ret",       [R_DUR] = "dur_ns",  [R_ERRNO] = "errno", [R_ARGS] = "args",
-	[R_BT] = "bt",	       [R_PPID] = "ppid",   [R_FORK_OF] = "fork_of", [R_EXE] = "exe",
-	[R_ARGV] = "argv",     [R_STATUS] = "status",
+static const struct key root_keys[R_N] = {
+	[R_V] = KEY("v"),	       [R_TYPE] = KEY("type"),   [R_PID] = KEY("pid"),	 [R_TID] = KEY("tid"),
+	[R_SEQ] = KEY("seq"),       [R_TS] = KEY("ts_ns"),    [R_CALL] = KEY("call"),	 [R_FD] = KEY("fd"),
+	[R_RET] = KEY("ret"),       [R_DUR] = KEY("dur_ns"),  [R_ERRNO] = KEY("errno"), [R_ARGS] = KEY("args"),
+	[R_BT] = KEY("bt"),	       [R_PPID] = KEY("ppid"),   [R_FORK_OF] = KEY("fork_of"), [R_EXE] = KEY("exe"),
+	[R_ARGV] = KEY("argv"),     [R_STATUS] = KEY("status"),
 };
+static struct key_index root_index = { root_keys, R_N, { 0 } };
+
 
 enum {
 	G_DOMAIN, G_TYPE, G_CMD, G_DATA, G_TRUNC, G_LEN, G_NEWFD, G_BACKLOG, G_SV, G_ADDR, G_LOCAL,
 	G_PEER, G_N
 };
-static const char *const arg_keys[G_N] = {
-	[G_DOMAIN] = "domain", [G_TYPE] = "type",     [G_CMD] = "cmd",	     [G_DATA] = "data",
-	[G_TRUNC] = "data_trunc", [G_LEN] = "len",    [G_NEWFD] = "newfd",   [G_BACKLOG] = "backlog",
-	[G_SV] = "sv",	       [G_ADDR] = "addr",     [G_LOCAL] = "local",   [G_PEER] = "peer",
+static const struct key arg_keys[G_N] = {
+	[G_DOMAIN] = KEY("domain"), [G_TYPE] = KEY("type"),     [G_CMD] = KEY("cmd"),	     [G_DATA] = KEY("data"),
+	[G_TRUNC] = KEY("data_trunc"), [G_LEN] = KEY("len"),    [G_NEWFD] = KEY("newfd"),   [G_BACKLOG] = KEY("backlog"),
+	[G_SV] = KEY("sv"),	       [G_ADDR] = KEY("addr"),     [G_LOCAL] = KEY("local"),   [G_PEER] = KEY("peer"),
 };
+static struct key_index arg_index = { arg_keys, G_N, { 0 } };
+
 
 /* An optional integer key: absent is fine, any other type is jansson's to report. */
 static bool opt_int(const struct fast *f, int ti, int64_t *v)
@@ -309,7 +403,7 @@ static bool fast_call(const struct fast *f, const int *r, struct trace_event *ev
 		return false;
 	ev->failed = ev->err.p != NULL;
 	if (r[R_BT] >= 0) {
-		if (f->tok[r[R_BT]].type != JSMN_ARRAY)
+		if (f->tok[r[R_BT]].type != T_ARRAY)
 			return false;
 		ev->bt_json = tok_span(f, r[R_BT]);
 	}
@@ -317,11 +411,11 @@ static bool fast_call(const struct fast *f, const int *r, struct trace_event *ev
 	ev->ci = tables_call(ev->call.p, ev->call.n);
 	if (ai < 0)
 		return true;
-	if (f->tok[ai].type != JSMN_OBJECT)
+	if (f->tok[ai].type != T_OBJECT)
 		return false;
 	ev->args_json = tok_span(f, ai);
 	int g[G_N];
-	if (!obj_keys(f, ai, arg_keys, G_N, g))
+	if (!obj_keys(f, ai, &arg_index, g))
 		return false;
 	/* args are read on a best-effort basis: a value of another type counts as absent. */
 	if (g[G_DOMAIN] >= 0)
@@ -340,7 +434,7 @@ static bool fast_call(const struct fast *f, const int *r, struct trace_event *ev
 	if (g[G_BACKLOG] >= 0)
 		tok_int(f, g[G_BACKLOG], &ev->backlog);
 	int sv = g[G_SV];
-	if (sv >= 0 && f->tok[sv].type == JSMN_ARRAY && f->tok[sv].size == 2) {
+	if (sv >= 0 && f->tok[sv].type == T_ARRAY && f->tok[sv].size == 2) {
 		int64_t a, b;
 		if (tok_int(f, sv + 1, &a) && tok_int(f, f->next[sv + 1], &b)) {
 			ev->sv[0] = a;
@@ -360,7 +454,7 @@ static bool fast_proc(const struct fast *f, const int *r, struct trace_event *ev
 	int ai = r[R_ARGV];
 	if (ai < 0)
 		return true;
-	if (f->tok[ai].type != JSMN_ARRAY)
+	if (f->tok[ai].type != T_ARRAY)
 		return false;
 	int n = f->tok[ai].size;
 	ev->argv = arena_alloc(f->a, (size_t)(n ? n : 1) * sizeof(*ev->argv));
@@ -372,22 +466,24 @@ static bool fast_proc(const struct fast *f, const int *r, struct trace_event *ev
 
 bool trace_parse_fast(const char *line, size_t len, struct trace_event *ev, struct arena *a)
 {
-	jsmntok_t tok[MAX_TOKENS];
-	struct fast f = { .js = line, .len = len, .tok = tok, .a = a };
-	jsmn_parser p;
-	jsmn_init(&p);
-	f.ntok = jsmn_parse(&p, line, len, tok, MAX_TOKENS);
-	if (f.ntok <= 0 || tok[0].type != JSMN_OBJECT)
+	if (!plain_line(line, len))
 		return false;
+	struct tok tok[MAX_TOKENS];
+	struct fast f;
+	f.js = line;
+	f.len = len;
+	f.tok = tok;
+	f.ntok = 0;
+	f.a = a;
 	size_t pos = 0;
-	/* The whole line must be exactly one value that uses every token. */
-	if (walk(&f, 0, &pos, 0) != f.ntok || skip_ws(&f, pos) != len)
+	/* The whole line must be exactly one object. */
+	if (scan_value(&f, &pos, 0) != 0 || tok[0].type != T_OBJECT || skip_ws(&f, pos) != len)
 		return false;
 	trace_event_clear(ev);
 	int r[R_N];
 	int64_t v;
 	struct trace_str type;
-	if (!obj_keys(&f, 0, root_keys, R_N, r) || r[R_V] < 0 || !tok_int(&f, r[R_V], &v) || v != 1 ||
+	if (!obj_keys(&f, 0, &root_index, r) || r[R_V] < 0 || !tok_int(&f, r[R_V], &v) || v != 1 ||
 	    r[R_TYPE] < 0 || !tok_str(&f, r[R_TYPE], &type))
 		return false;
 	if (trace_str_eq(type, "call"))
