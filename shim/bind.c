@@ -1,4 +1,4 @@
-/* bind and listen: a socket given its address, then made passive. */
+/* bind and listen: a socket given its address (`local`: the one it got), then made passive. */
 #define _GNU_SOURCE
 #include "sl_core.h"
 
@@ -12,6 +12,9 @@ SL_EXPORT int bind(int fd, const struct sockaddr *addr, socklen_t len)
 		/* The kernel could not read the address: neither can we. */
 		if (!(ret < 0 && c.err == EFAULT))
 			sl_kv_addr(&c.b, "addr", addr, len);
+		/* What the kernel chose for port 0 (or an unspecified address). */
+		if (ret == 0)
+			sl_kv_local(&c.b, fd);
 		sl_line_end(&c);
 	}
 	return (int)sl_done(&c, ret);

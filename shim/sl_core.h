@@ -17,7 +17,7 @@
 	X(socket) X(socketpair) X(bind) X(connect) X(listen) X(accept) X(accept4) X(send)         \
 	X(sendto) X(sendmsg) X(recv) X(recvfrom) X(recvmsg) X(shutdown) X(fcntl) X(ioctl)         \
 	X(close) X(close_range) X(dup) X(dup2) X(dup3) X(read) X(write) X(readv) X(writev)        \
-	X(sendfile)
+	X(sendfile) X(setsockopt) X(getsockopt)
 
 enum sl_call_id {
 #define SL_CALL_ENUM(name) SL_##name,

@@ -25,6 +25,8 @@
 	X(ssize_t, __recvfrom_chk,                                                                 \
 	  (int, void *, size_t, size_t, int, struct sockaddr *, socklen_t *))                      \
 	X(int, shutdown, (int, int))                                                               \
+	X(int, setsockopt, (int, int, int, const void *, socklen_t))                               \
+	X(int, getsockopt, (int, int, int, void *, socklen_t *))                                   \
 	X(int, fcntl, (int, int, ...))                                                             \
 	X(int, fcntl64, (int, int, ...))                                                           \
 	X(int, ioctl, (int, unsigned long, ...))                                                   \

@@ -36,6 +36,11 @@ extern const struct sl_xlat whence_modes;
 extern const struct sl_xlat owner_types;
 extern const struct sl_xlat ioctl_reqs;
 extern const struct sl_xlat signals;
+extern const struct sl_xlat sockopt_levels;
+extern const struct sl_xlat sockopts_socket;
+extern const struct sl_xlat sockopts_tcp;
+extern const struct sl_xlat sockopts_ip;
+extern const struct sl_xlat sockopts_ipv6;
 
 const char *sl_errno_name(int err);
 

@@ -21,7 +21,7 @@ ok $? "the connect and the accept name the same two addresses"
 if ! command -v strace > /dev/null; then
 	skip_all "strace is not installed"
 fi
-strace -qq -o "$TMP/strace.txt" -e trace=socket,socketpair,bind,connect,listen,accept,accept4,sendto,recvfrom,sendmsg,recvmsg,shutdown,fcntl,ioctl,dup,dup2,dup3,close,read,write,readv,writev,sendfile \
+strace -qq -o "$TMP/strace.txt" -e trace=socket,socketpair,setsockopt,getsockopt,bind,connect,listen,accept,accept4,sendto,recvfrom,sendmsg,recvmsg,shutdown,fcntl,ioctl,dup,dup2,dup3,close,read,write,readv,writev,sendfile \
 	"$BIN/calls" > /dev/null
 ok $? "calls runs under strace"
 # From strace: name fd ret errno, for what happens from the first socket() on; the calls the

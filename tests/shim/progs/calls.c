@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -51,6 +52,7 @@ int main(void)
 
 	/* TCP: a listener, a non-blocking client, the accepted end. */
 	int lfd = (int)note("socket", socket(AF_INET, SOCK_STREAM, 0));
+	note("setsockopt", setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
 	struct sockaddr_in a = loopback4(0);
 	note("bind", bind(lfd, (struct sockaddr *)&a, sizeof(a)));
 	socklen_t alen = sizeof(a);
@@ -60,6 +62,12 @@ int main(void)
 	note("connect", connect(cfd, (struct sockaddr *)&a, sizeof(a)));
 	struct pollfd p = { .fd = cfd, .events = POLLOUT };
 	poll(&p, 1, 5000);
+	int soerr = -1;
+	socklen_t soerrlen = sizeof(soerr);
+	note("getsockopt", getsockopt(cfd, SOL_SOCKET, SO_ERROR, &soerr, &soerrlen));
+	struct linger lg = { 1, 5 };
+	note("setsockopt", setsockopt(cfd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	note("setsockopt", setsockopt(cfd, IPPROTO_TCP, 9999, &one, sizeof(one)));
 	int sfd = (int)note("accept4", accept4(lfd, NULL, NULL, SOCK_CLOEXEC));
 	note("fcntl", fcntl(cfd, F_GETFL));
 	note("fcntl", fcntl(cfd, F_SETFL, O_RDWR));

@@ -119,7 +119,8 @@ static void check_seqs(void)
 {
 	for (int i = 0; i < nprocs; i++) {
 		struct proc *p = &procs[i];
-		qsort(p->seqs, p->n, sizeof(long long), cmp_seq);
+		if (p->n)
+			qsort(p->seqs, p->n, sizeof(long long), cmp_seq);
 		for (size_t k = 0; k < p->n; k++) {
 			if (p->seqs[k] != (long long)k) {
 				char what[128];
@@ -170,10 +171,11 @@ int main(int argc, char **argv)
 	}
 	check_seqs();
 	/* Every connection seen from both sides: the same two addresses. */
-	qsort(ends[0], nends[0], sizeof(char *), cmp);
+	if (nends[0])
+		qsort(ends[0], nends[0], sizeof(char *), cmp);
 	size_t matched = 0;
 	for (size_t i = 0; i < nends[1]; i++)
-		if (bsearch(&ends[1][i], ends[0], nends[0], sizeof(char *), cmp))
+		if (nends[0] && bsearch(&ends[1][i], ends[0], nends[0], sizeof(char *), cmp))
 			matched++;
 	printf("lines %ld processes %d connects %zu accepts %zu matched %zu problems %d\n", total,
 	       nprocs, nends[0], nends[1], matched, problems);
