@@ -22,7 +22,7 @@ is "$(jq -r 'select(.type == "call") | .seq' "$TMP/calls.jsonl" | tr '\n' ' ')" 
 
 traced "$TMP/failed.jsonl" env SOCKLENS_FAILED=1 "$BIN/calls" > /dev/null
 is "$(jq -r 'select(.type == "call") | .errno' "$TMP/failed.jsonl" | tr '\n' ' ')" \
-	"EINPROGRESS EAGAIN EAGAIN EMSGSIZE ECONNREFUSED EADDRINUSE ENOTSOCK EBADF " \
+	"EINPROGRESS ENOPROTOOPT EAGAIN EAGAIN EMSGSIZE ECONNREFUSED EADDRINUSE ENOTSOCK EBADF " \
 	"SOCKLENS_FAILED=1 keeps only the failed calls"
 
 run "$TMP/bt.jsonl" SOCKLENS_BT=3
