@@ -50,9 +50,14 @@ deps:
 test-deps:
 	@sh .ci/deps test
 
+# `make test` runs the whole suite on the plain build, then again on the ASan+UBSan build.
+# SANITIZE=1 runs only the sanitized suite, SANITIZE=0 only the plain one.
 PROVE ?= prove
 test: all test-deps $(TEST_DEPS)
 	SOCKLENS_BUILD=$(abspath $(BUILD)) $(PROVE) $(PROVE_FLAGS) $(TEST_DIRS)
+ifeq ($(SANITIZE),)
+	$(MAKE) --no-print-directory SANITIZE=1 test
+endif
 
 install: all $(INSTALL_RULES)
 
@@ -62,6 +67,6 @@ uninstall:
 	-rmdir $(DESTDIR)$(LIBDIR)/socklens 2>/dev/null
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-clang
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
