@@ -1,6 +1,7 @@
-/* close, close_range and closefrom. The sink's own descriptor is never closed by the
+/* close, close_range, closefrom and fclose. The sink's own descriptor is never closed by the
  * program: to the program it does not exist (EBADF), as it would not untraced. */
 #define _GNU_SOURCE
+#include <stdio.h>
 #include <unistd.h>
 
 #include "sl_core.h"
@@ -22,6 +23,19 @@ SL_EXPORT int close(int fd)
 	if (traced && sl_line_begin(&c, fd, ret))
 		sl_line_end(&c);
 	return (int)sl_done(&c, ret);
+}
+
+/* fclose closes its descriptor inside libc, out of our sight: without this, the number
+ * would still be taken for a socket when a file reuses it. */
+SL_EXPORT int fclose(FILE *f)
+{
+	sl_ensure();
+	int fd = f ? fileno(f) : -1;
+	int ret = sl_real_fclose(f);
+	int err = errno;
+	sl_fd_forget(fd);
+	errno = err;
+	return ret;
 }
 
 #define FD_SCAN_MAX 65536u

@@ -11,6 +11,10 @@ SL_EXPORT int dup(int fd)
 {
 	struct sl_call c;
 	sl_begin(&c, SL_dup);
+	if (fd >= 0 && fd == sl_sink_fd()) {
+		errno = EBADF; /* the sink's descriptor does not exist for the program */
+		return -1;
+	}
 	bool traced = sl_cfg.on && sl_fd_is_socket(fd);
 	int ret = sl_real_dup(fd);
 	sl_returned(&c);
@@ -26,6 +30,10 @@ static int dup_onto(struct sl_call *c, int fd, int newfd, int flags, bool has_fl
 	/* Recorded if it copies a socket or closes one by replacing it. */
 	bool traced = sl_cfg.on && (sl_fd_is_socket(fd) || sl_fd_is_socket(newfd));
 	int sink = sl_sink_fd();
+	if (fd >= 0 && fd == sink) {
+		errno = EBADF;
+		return -1;
+	}
 	if (newfd >= 0 && newfd == sink && fd != newfd)
 		sl_sink_vacate(newfd);
 	int ret = has_flags ? sl_real_dup3(fd, newfd, flags) : sl_real_dup2(fd, newfd);

@@ -3,6 +3,7 @@
 #ifndef SL_REAL_H
 #define SL_REAL_H
 
+#include <stdio.h>
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -31,6 +32,7 @@
 	X(int, fcntl64, (int, int, ...))                                                           \
 	X(int, ioctl, (int, unsigned long, ...))                                                   \
 	X(int, close, (int))                                                                       \
+	X(int, fclose, (FILE *))                                                                   \
 	X(int, close_range, (unsigned int, unsigned int, int))                                     \
 	X(void, closefrom, (int))                                                                  \
 	X(int, dup, (int))                                                                         \

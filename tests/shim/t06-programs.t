@@ -21,4 +21,7 @@ is "$(jq -r 'select(.type == "call") | .call' "$TMP/fort.jsonl" | tr '\n' ' ')" 
 is "$("$BIN/inherit" "$TMP/inetd.jsonl" cat)" "hello inetd" "an inetd-style program with a socket on stdin/stdout"
 is "$(jq -c 'select(.type == "call" and (.call == "read" or .call == "write")) | [.call, .fd, .ret]' "$TMP/inetd.jsonl" | tr '\n' ' ')" \
 	'["read",0,12] ["write",1,12] ["read",0,0] ' "inherited sockets recognised: its reads and writes are traced"
+is "$(traced "$TMP/fdopen.jsonl" "$BIN/fdopen")" "3 3 8" "a socket closed with fclose, then a file on its number"
+is "$(jq -r 'select(.type == "call") | .call' "$TMP/fdopen.jsonl" | tr '\n' ' ')" "socketpair " \
+	"the file's read on the old socket number is not taken for a socket read"
 done_testing
