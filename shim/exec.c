@@ -9,7 +9,7 @@
 
 #include "sl_core.h"
 
-#define ENV_MAX 4096
+#define ENV_MAX	      4096
 #define ARG_MAX_EXECL 4096
 
 /* envp plus SOCKLENS_SEQ=pid:seq into out; returns envp itself if it will not fit. */
@@ -31,9 +31,9 @@ static char *const *env_with_seq(char *const *envp, char **out, char *seq, size_
 	return out;
 }
 
-#define WITH_SEQ_ENV(envp, newenv)                                                                 \
-	char *newenv##_mem[ENV_MAX];                                                               \
-	char newenv##_seq[64];                                                                     \
+#define WITH_SEQ_ENV(envp, newenv)   \
+	char *newenv##_mem[ENV_MAX]; \
+	char newenv##_seq[64];       \
 	char *const *newenv = env_with_seq(envp, newenv##_mem, newenv##_seq, sizeof(newenv##_seq))
 
 SL_EXPORT int execve(const char *path, char *const argv[], char *const envp[])

@@ -12,9 +12,8 @@ static const struct {
 	unsigned long req;
 	bool out;
 } int_reqs[] = {
-	{ FIONBIO, false },   { FIOASYNC, false },  { FIOSETOWN, false }, { SIOCSPGRP, false },
-	{ FIOGETOWN, true },  { SIOCGPGRP, true },  { FIONREAD, true },	  { SIOCATMARK, true },
-	{ SIOCOUTQ, true },
+    {FIONBIO, false},  {FIOASYNC, false}, {FIOSETOWN, false}, {SIOCSPGRP, false}, {FIOGETOWN, true},
+    {SIOCGPGRP, true}, {FIONREAD, true},  {SIOCATMARK, true}, {SIOCOUTQ, true},
 };
 
 SL_EXPORT int ioctl(int fd, unsigned long req, ...)

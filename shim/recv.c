@@ -72,7 +72,8 @@ SL_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 		/* Descriptors received with SCM_RIGHTS are new numbers whose kind we do not know. */
 		for (struct cmsghdr *cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm))
 			if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-				for (size_t i = 0; i < (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++)
+				for (size_t i = 0; i < (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+				     i++)
 					sl_fd_forget(((int *)CMSG_DATA(cm))[i]);
 	}
 	if (sl_line_begin(&c, fd, ret)) {

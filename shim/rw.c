@@ -26,7 +26,7 @@ SL_EXPORT ssize_t read(int fd, void *buf, size_t len)
 	sl_begin(&c, SL_read);
 	ssize_t ret = sl_real_read(fd, buf, len);
 	sl_returned(&c);
-	struct iovec iov = { buf, len };
+	struct iovec iov = {buf, len};
 	return rw_done(&c, fd, ret, &iov, 1, len);
 }
 
@@ -38,7 +38,7 @@ SL_EXPORT ssize_t __read_chk(int fd, void *buf, size_t len, size_t buflen)
 	sl_begin(&c, SL_read);
 	ssize_t ret = sl_real___read_chk(fd, buf, len, buflen);
 	sl_returned(&c);
-	struct iovec iov = { buf, len };
+	struct iovec iov = {buf, len};
 	return rw_done(&c, fd, ret, &iov, 1, len);
 }
 
@@ -50,7 +50,7 @@ SL_EXPORT ssize_t write(int fd, const void *buf, size_t len)
 	sl_begin(&c, SL_write);
 	ssize_t ret = sl_real_write(fd, buf, len);
 	sl_returned(&c);
-	struct iovec iov = { (void *)buf, len };
+	struct iovec iov = {(void *)buf, len};
 	return rw_done(&c, fd, ret, &iov, 1, len);
 }
 

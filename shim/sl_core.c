@@ -19,7 +19,7 @@ atomic_bool sl_ready;
 
 static const char *const call_names[SL_NCALLS] = {
 #define SL_CALL_NAME(name) [SL_##name] = #name,
-	SL_CALLS(SL_CALL_NAME)
+    SL_CALLS(SL_CALL_NAME)
 #undef SL_CALL_NAME
 };
 
@@ -280,7 +280,8 @@ static uint64_t parse_calls(const char *s)
 			}
 		}
 		if (!found && n)
-			fprintf(stderr, "socklens: SOCKLENS_CALLS: unknown call '%.*s'\n", (int)n, s);
+			fprintf(stderr, "socklens: SOCKLENS_CALLS: unknown call '%.*s'\n", (int)n,
+				s);
 		s += n;
 		if (*s == ',')
 			s++;

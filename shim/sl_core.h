@@ -13,27 +13,28 @@
 #include "sl_real.h"
 
 /* Every call a line can name; the filter (SOCKLENS_CALLS) is a bit mask over this list. */
-#define SL_CALLS(X)                                                                                \
-	X(socket) X(socketpair) X(bind) X(connect) X(listen) X(accept) X(accept4) X(send)         \
-	X(sendto) X(sendmsg) X(recv) X(recvfrom) X(recvmsg) X(shutdown) X(fcntl) X(ioctl)         \
-	X(close) X(close_range) X(dup) X(dup2) X(dup3) X(read) X(write) X(readv) X(writev)        \
-	X(sendfile) X(setsockopt) X(getsockopt)
+#define SL_CALLS(X)                                                                          \
+	X(socket)                                                                            \
+	X(socketpair) X(bind) X(connect) X(listen) X(accept) X(accept4) X(send) X(sendto)    \
+	    X(sendmsg) X(recv) X(recvfrom) X(recvmsg) X(shutdown) X(fcntl) X(ioctl) X(close) \
+		X(close_range) X(dup) X(dup2) X(dup3) X(read) X(write) X(readv) X(writev)    \
+		    X(sendfile) X(setsockopt) X(getsockopt)
 
 enum sl_call_id {
 #define SL_CALL_ENUM(name) SL_##name,
 	SL_CALLS(SL_CALL_ENUM)
 #undef SL_CALL_ENUM
-	SL_NCALLS
+	    SL_NCALLS
 };
 
 /* Whether fd is a socket, cached per descriptor so reads and writes do not ask the kernel. */
 bool sl_fd_is_socket(int fd);
 
 struct sl_config {
-	bool on;		/* a trace file is open */
-	size_t data_limit;	/* payload preview bytes, 0 = none */
-	int bt_depth;		/* backtrace frames, 0 = none */
-	uint64_t calls;		/* bit per enum sl_call_id */
+	bool on;	   /* a trace file is open */
+	size_t data_limit; /* payload preview bytes, 0 = none */
+	int bt_depth;	   /* backtrace frames, 0 = none */
+	uint64_t calls;	   /* bit per enum sl_call_id */
 	bool failed_only;
 };
 extern struct sl_config sl_cfg;
@@ -70,7 +71,7 @@ struct sl_call {
 	int err;
 	uint64_t t0, t1;
 	int slot;
-	size_t keep;	/* where the line is cut back to if the args overflow */
+	size_t keep; /* where the line is cut back to if the args overflow */
 	struct sl_buf b;
 };
 

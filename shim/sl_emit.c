@@ -120,7 +120,7 @@ static void put_jstr(struct sl_buf *b, const char *str, size_t n)
 			continue;
 		}
 		if (c == '"' || c == '\\') {
-			char e[2] = { '\\', (char)c };
+			char e[2] = {'\\', (char)c};
 			put(b, e, 2);
 		} else if (c == '\n') {
 			put(b, "\\n", 2);
@@ -129,7 +129,7 @@ static void put_jstr(struct sl_buf *b, const char *str, size_t n)
 		} else if (c == '\r') {
 			put(b, "\\r", 2);
 		} else if (c < 0x20 || c == 0x7f) {
-			char e[6] = { '\\', 'u', '0', '0', hexdig[c >> 4], hexdig[c & 15] };
+			char e[6] = {'\\', 'u', '0', '0', hexdig[c >> 4], hexdig[c & 15]};
 			put(b, e, 6);
 		} else {
 			size_t l = utf8_len(s + i, n - i);
@@ -443,7 +443,7 @@ static size_t put_data_bytes(struct sl_buf *b, const unsigned char *s, size_t n,
 		} else if (c == '\t') {
 			put(b, "\\\\t", 3);
 		} else {
-			char e[5] = { '\\', '\\', 'x', hexdig[c >> 4], hexdig[c & 15] };
+			char e[5] = {'\\', '\\', 'x', hexdig[c >> 4], hexdig[c & 15]};
 			put(b, e, 5);
 		}
 	}
@@ -474,6 +474,6 @@ void sl_kv_data_iov(struct sl_buf *b, const struct iovec *iov, size_t iovcnt, si
 
 void sl_kv_data(struct sl_buf *b, const void *p, size_t have, size_t total, size_t limit)
 {
-	struct iovec iov = { (void *)p, have };
+	struct iovec iov = {(void *)p, have};
 	sl_kv_data_iov(b, &iov, 1, total, limit);
 }

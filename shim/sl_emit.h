@@ -15,14 +15,14 @@
 #define SL_LINE_MAX 8192
 /* Kept free at the end of every line for the closing braces and the cut marker. */
 #define SL_LINE_RESERVE 64
-#define SL_NEST_MAX 8
+#define SL_NEST_MAX	8
 
 struct sl_buf {
 	char *p;
 	size_t len;
-	size_t cap;	/* usable bytes, SL_LINE_RESERVE below the real size */
-	bool over;	/* some append did not fit */
-	int depth;	/* open objects and arrays */
+	size_t cap; /* usable bytes, SL_LINE_RESERVE below the real size */
+	bool over;  /* some append did not fit */
+	int depth;  /* open objects and arrays */
 	bool comma[SL_NEST_MAX];
 	char closer[SL_NEST_MAX];
 };

@@ -6,394 +6,394 @@
 
 static const char *const errnoent[] = {
 #ifdef EPERM
-	[EPERM] = "EPERM",
+    [EPERM] = "EPERM",
 #endif
 #ifdef ENOENT
-	[ENOENT] = "ENOENT",
+    [ENOENT] = "ENOENT",
 #endif
 #ifdef ESRCH
-	[ESRCH] = "ESRCH",
+    [ESRCH] = "ESRCH",
 #endif
 #ifdef EINTR
-	[EINTR] = "EINTR",
+    [EINTR] = "EINTR",
 #endif
 #ifdef EIO
-	[EIO] = "EIO",
+    [EIO] = "EIO",
 #endif
 #ifdef ENXIO
-	[ENXIO] = "ENXIO",
+    [ENXIO] = "ENXIO",
 #endif
 #ifdef E2BIG
-	[E2BIG] = "E2BIG",
+    [E2BIG] = "E2BIG",
 #endif
 #ifdef ENOEXEC
-	[ENOEXEC] = "ENOEXEC",
+    [ENOEXEC] = "ENOEXEC",
 #endif
 #ifdef EBADF
-	[EBADF] = "EBADF",
+    [EBADF] = "EBADF",
 #endif
 #ifdef ECHILD
-	[ECHILD] = "ECHILD",
+    [ECHILD] = "ECHILD",
 #endif
 #ifdef EAGAIN
-	[EAGAIN] = "EAGAIN",
+    [EAGAIN] = "EAGAIN",
 #endif
 #ifdef ENOMEM
-	[ENOMEM] = "ENOMEM",
+    [ENOMEM] = "ENOMEM",
 #endif
 #ifdef EACCES
-	[EACCES] = "EACCES",
+    [EACCES] = "EACCES",
 #endif
 #ifdef EFAULT
-	[EFAULT] = "EFAULT",
+    [EFAULT] = "EFAULT",
 #endif
 #ifdef ENOTBLK
-	[ENOTBLK] = "ENOTBLK",
+    [ENOTBLK] = "ENOTBLK",
 #endif
 #ifdef EBUSY
-	[EBUSY] = "EBUSY",
+    [EBUSY] = "EBUSY",
 #endif
 #ifdef EEXIST
-	[EEXIST] = "EEXIST",
+    [EEXIST] = "EEXIST",
 #endif
 #ifdef EXDEV
-	[EXDEV] = "EXDEV",
+    [EXDEV] = "EXDEV",
 #endif
 #ifdef ENODEV
-	[ENODEV] = "ENODEV",
+    [ENODEV] = "ENODEV",
 #endif
 #ifdef ENOTDIR
-	[ENOTDIR] = "ENOTDIR",
+    [ENOTDIR] = "ENOTDIR",
 #endif
 #ifdef EISDIR
-	[EISDIR] = "EISDIR",
+    [EISDIR] = "EISDIR",
 #endif
 #ifdef EINVAL
-	[EINVAL] = "EINVAL",
+    [EINVAL] = "EINVAL",
 #endif
 #ifdef ENFILE
-	[ENFILE] = "ENFILE",
+    [ENFILE] = "ENFILE",
 #endif
 #ifdef EMFILE
-	[EMFILE] = "EMFILE",
+    [EMFILE] = "EMFILE",
 #endif
 #ifdef ENOTTY
-	[ENOTTY] = "ENOTTY",
+    [ENOTTY] = "ENOTTY",
 #endif
 #ifdef ETXTBSY
-	[ETXTBSY] = "ETXTBSY",
+    [ETXTBSY] = "ETXTBSY",
 #endif
 #ifdef EFBIG
-	[EFBIG] = "EFBIG",
+    [EFBIG] = "EFBIG",
 #endif
 #ifdef ENOSPC
-	[ENOSPC] = "ENOSPC",
+    [ENOSPC] = "ENOSPC",
 #endif
 #ifdef ESPIPE
-	[ESPIPE] = "ESPIPE",
+    [ESPIPE] = "ESPIPE",
 #endif
 #ifdef EROFS
-	[EROFS] = "EROFS",
+    [EROFS] = "EROFS",
 #endif
 #ifdef EMLINK
-	[EMLINK] = "EMLINK",
+    [EMLINK] = "EMLINK",
 #endif
 #ifdef EPIPE
-	[EPIPE] = "EPIPE",
+    [EPIPE] = "EPIPE",
 #endif
 #ifdef EDOM
-	[EDOM] = "EDOM",
+    [EDOM] = "EDOM",
 #endif
 #ifdef ERANGE
-	[ERANGE] = "ERANGE",
+    [ERANGE] = "ERANGE",
 #endif
 #ifdef EDEADLK
-	[EDEADLK] = "EDEADLK",
+    [EDEADLK] = "EDEADLK",
 #endif
 #ifdef ENAMETOOLONG
-	[ENAMETOOLONG] = "ENAMETOOLONG",
+    [ENAMETOOLONG] = "ENAMETOOLONG",
 #endif
 #ifdef ENOLCK
-	[ENOLCK] = "ENOLCK",
+    [ENOLCK] = "ENOLCK",
 #endif
 #ifdef ENOSYS
-	[ENOSYS] = "ENOSYS",
+    [ENOSYS] = "ENOSYS",
 #endif
 #ifdef ENOTEMPTY
-	[ENOTEMPTY] = "ENOTEMPTY",
+    [ENOTEMPTY] = "ENOTEMPTY",
 #endif
 #ifdef ELOOP
-	[ELOOP] = "ELOOP",
+    [ELOOP] = "ELOOP",
 #endif
 #ifdef ENOMSG
-	[ENOMSG] = "ENOMSG",
+    [ENOMSG] = "ENOMSG",
 #endif
 #ifdef EIDRM
-	[EIDRM] = "EIDRM",
+    [EIDRM] = "EIDRM",
 #endif
 #ifdef ECHRNG
-	[ECHRNG] = "ECHRNG",
+    [ECHRNG] = "ECHRNG",
 #endif
 #ifdef EL2NSYNC
-	[EL2NSYNC] = "EL2NSYNC",
+    [EL2NSYNC] = "EL2NSYNC",
 #endif
 #ifdef EL3HLT
-	[EL3HLT] = "EL3HLT",
+    [EL3HLT] = "EL3HLT",
 #endif
 #ifdef EL3RST
-	[EL3RST] = "EL3RST",
+    [EL3RST] = "EL3RST",
 #endif
 #ifdef ELNRNG
-	[ELNRNG] = "ELNRNG",
+    [ELNRNG] = "ELNRNG",
 #endif
 #ifdef EUNATCH
-	[EUNATCH] = "EUNATCH",
+    [EUNATCH] = "EUNATCH",
 #endif
 #ifdef ENOCSI
-	[ENOCSI] = "ENOCSI",
+    [ENOCSI] = "ENOCSI",
 #endif
 #ifdef EL2HLT
-	[EL2HLT] = "EL2HLT",
+    [EL2HLT] = "EL2HLT",
 #endif
 #ifdef EBADE
-	[EBADE] = "EBADE",
+    [EBADE] = "EBADE",
 #endif
 #ifdef EBADR
-	[EBADR] = "EBADR",
+    [EBADR] = "EBADR",
 #endif
 #ifdef EXFULL
-	[EXFULL] = "EXFULL",
+    [EXFULL] = "EXFULL",
 #endif
 #ifdef ENOANO
-	[ENOANO] = "ENOANO",
+    [ENOANO] = "ENOANO",
 #endif
 #ifdef EBADRQC
-	[EBADRQC] = "EBADRQC",
+    [EBADRQC] = "EBADRQC",
 #endif
 #ifdef EBADSLT
-	[EBADSLT] = "EBADSLT",
+    [EBADSLT] = "EBADSLT",
 #endif
 #ifdef EBFONT
-	[EBFONT] = "EBFONT",
+    [EBFONT] = "EBFONT",
 #endif
 #ifdef ENOSTR
-	[ENOSTR] = "ENOSTR",
+    [ENOSTR] = "ENOSTR",
 #endif
 #ifdef ENODATA
-	[ENODATA] = "ENODATA",
+    [ENODATA] = "ENODATA",
 #endif
 #ifdef ETIME
-	[ETIME] = "ETIME",
+    [ETIME] = "ETIME",
 #endif
 #ifdef ENOSR
-	[ENOSR] = "ENOSR",
+    [ENOSR] = "ENOSR",
 #endif
 #ifdef ENONET
-	[ENONET] = "ENONET",
+    [ENONET] = "ENONET",
 #endif
 #ifdef ENOPKG
-	[ENOPKG] = "ENOPKG",
+    [ENOPKG] = "ENOPKG",
 #endif
 #ifdef EREMOTE
-	[EREMOTE] = "EREMOTE",
+    [EREMOTE] = "EREMOTE",
 #endif
 #ifdef ENOLINK
-	[ENOLINK] = "ENOLINK",
+    [ENOLINK] = "ENOLINK",
 #endif
 #ifdef EADV
-	[EADV] = "EADV",
+    [EADV] = "EADV",
 #endif
 #ifdef ESRMNT
-	[ESRMNT] = "ESRMNT",
+    [ESRMNT] = "ESRMNT",
 #endif
 #ifdef ECOMM
-	[ECOMM] = "ECOMM",
+    [ECOMM] = "ECOMM",
 #endif
 #ifdef EPROTO
-	[EPROTO] = "EPROTO",
+    [EPROTO] = "EPROTO",
 #endif
 #ifdef EMULTIHOP
-	[EMULTIHOP] = "EMULTIHOP",
+    [EMULTIHOP] = "EMULTIHOP",
 #endif
 #ifdef EDOTDOT
-	[EDOTDOT] = "EDOTDOT",
+    [EDOTDOT] = "EDOTDOT",
 #endif
 #ifdef EBADMSG
-	[EBADMSG] = "EBADMSG",
+    [EBADMSG] = "EBADMSG",
 #endif
 #ifdef EOVERFLOW
-	[EOVERFLOW] = "EOVERFLOW",
+    [EOVERFLOW] = "EOVERFLOW",
 #endif
 #ifdef ENOTUNIQ
-	[ENOTUNIQ] = "ENOTUNIQ",
+    [ENOTUNIQ] = "ENOTUNIQ",
 #endif
 #ifdef EBADFD
-	[EBADFD] = "EBADFD",
+    [EBADFD] = "EBADFD",
 #endif
 #ifdef EREMCHG
-	[EREMCHG] = "EREMCHG",
+    [EREMCHG] = "EREMCHG",
 #endif
 #ifdef ELIBACC
-	[ELIBACC] = "ELIBACC",
+    [ELIBACC] = "ELIBACC",
 #endif
 #ifdef ELIBBAD
-	[ELIBBAD] = "ELIBBAD",
+    [ELIBBAD] = "ELIBBAD",
 #endif
 #ifdef ELIBSCN
-	[ELIBSCN] = "ELIBSCN",
+    [ELIBSCN] = "ELIBSCN",
 #endif
 #ifdef ELIBMAX
-	[ELIBMAX] = "ELIBMAX",
+    [ELIBMAX] = "ELIBMAX",
 #endif
 #ifdef ELIBEXEC
-	[ELIBEXEC] = "ELIBEXEC",
+    [ELIBEXEC] = "ELIBEXEC",
 #endif
 #ifdef EILSEQ
-	[EILSEQ] = "EILSEQ",
+    [EILSEQ] = "EILSEQ",
 #endif
 #ifdef ERESTART
-	[ERESTART] = "ERESTART",
+    [ERESTART] = "ERESTART",
 #endif
 #ifdef ESTRPIPE
-	[ESTRPIPE] = "ESTRPIPE",
+    [ESTRPIPE] = "ESTRPIPE",
 #endif
 #ifdef EUSERS
-	[EUSERS] = "EUSERS",
+    [EUSERS] = "EUSERS",
 #endif
 #ifdef ENOTSOCK
-	[ENOTSOCK] = "ENOTSOCK",
+    [ENOTSOCK] = "ENOTSOCK",
 #endif
 #ifdef EDESTADDRREQ
-	[EDESTADDRREQ] = "EDESTADDRREQ",
+    [EDESTADDRREQ] = "EDESTADDRREQ",
 #endif
 #ifdef EMSGSIZE
-	[EMSGSIZE] = "EMSGSIZE",
+    [EMSGSIZE] = "EMSGSIZE",
 #endif
 #ifdef EPROTOTYPE
-	[EPROTOTYPE] = "EPROTOTYPE",
+    [EPROTOTYPE] = "EPROTOTYPE",
 #endif
 #ifdef ENOPROTOOPT
-	[ENOPROTOOPT] = "ENOPROTOOPT",
+    [ENOPROTOOPT] = "ENOPROTOOPT",
 #endif
 #ifdef EPROTONOSUPPORT
-	[EPROTONOSUPPORT] = "EPROTONOSUPPORT",
+    [EPROTONOSUPPORT] = "EPROTONOSUPPORT",
 #endif
 #ifdef ESOCKTNOSUPPORT
-	[ESOCKTNOSUPPORT] = "ESOCKTNOSUPPORT",
+    [ESOCKTNOSUPPORT] = "ESOCKTNOSUPPORT",
 #endif
 #ifdef EOPNOTSUPP
-	[EOPNOTSUPP] = "EOPNOTSUPP",
+    [EOPNOTSUPP] = "EOPNOTSUPP",
 #endif
 #ifdef EPFNOSUPPORT
-	[EPFNOSUPPORT] = "EPFNOSUPPORT",
+    [EPFNOSUPPORT] = "EPFNOSUPPORT",
 #endif
 #ifdef EAFNOSUPPORT
-	[EAFNOSUPPORT] = "EAFNOSUPPORT",
+    [EAFNOSUPPORT] = "EAFNOSUPPORT",
 #endif
 #ifdef EADDRINUSE
-	[EADDRINUSE] = "EADDRINUSE",
+    [EADDRINUSE] = "EADDRINUSE",
 #endif
 #ifdef EADDRNOTAVAIL
-	[EADDRNOTAVAIL] = "EADDRNOTAVAIL",
+    [EADDRNOTAVAIL] = "EADDRNOTAVAIL",
 #endif
 #ifdef ENETDOWN
-	[ENETDOWN] = "ENETDOWN",
+    [ENETDOWN] = "ENETDOWN",
 #endif
 #ifdef ENETUNREACH
-	[ENETUNREACH] = "ENETUNREACH",
+    [ENETUNREACH] = "ENETUNREACH",
 #endif
 #ifdef ENETRESET
-	[ENETRESET] = "ENETRESET",
+    [ENETRESET] = "ENETRESET",
 #endif
 #ifdef ECONNABORTED
-	[ECONNABORTED] = "ECONNABORTED",
+    [ECONNABORTED] = "ECONNABORTED",
 #endif
 #ifdef ECONNRESET
-	[ECONNRESET] = "ECONNRESET",
+    [ECONNRESET] = "ECONNRESET",
 #endif
 #ifdef ENOBUFS
-	[ENOBUFS] = "ENOBUFS",
+    [ENOBUFS] = "ENOBUFS",
 #endif
 #ifdef EISCONN
-	[EISCONN] = "EISCONN",
+    [EISCONN] = "EISCONN",
 #endif
 #ifdef ENOTCONN
-	[ENOTCONN] = "ENOTCONN",
+    [ENOTCONN] = "ENOTCONN",
 #endif
 #ifdef ESHUTDOWN
-	[ESHUTDOWN] = "ESHUTDOWN",
+    [ESHUTDOWN] = "ESHUTDOWN",
 #endif
 #ifdef ETOOMANYREFS
-	[ETOOMANYREFS] = "ETOOMANYREFS",
+    [ETOOMANYREFS] = "ETOOMANYREFS",
 #endif
 #ifdef ETIMEDOUT
-	[ETIMEDOUT] = "ETIMEDOUT",
+    [ETIMEDOUT] = "ETIMEDOUT",
 #endif
 #ifdef ECONNREFUSED
-	[ECONNREFUSED] = "ECONNREFUSED",
+    [ECONNREFUSED] = "ECONNREFUSED",
 #endif
 #ifdef EHOSTDOWN
-	[EHOSTDOWN] = "EHOSTDOWN",
+    [EHOSTDOWN] = "EHOSTDOWN",
 #endif
 #ifdef EHOSTUNREACH
-	[EHOSTUNREACH] = "EHOSTUNREACH",
+    [EHOSTUNREACH] = "EHOSTUNREACH",
 #endif
 #ifdef EALREADY
-	[EALREADY] = "EALREADY",
+    [EALREADY] = "EALREADY",
 #endif
 #ifdef EINPROGRESS
-	[EINPROGRESS] = "EINPROGRESS",
+    [EINPROGRESS] = "EINPROGRESS",
 #endif
 #ifdef ESTALE
-	[ESTALE] = "ESTALE",
+    [ESTALE] = "ESTALE",
 #endif
 #ifdef EUCLEAN
-	[EUCLEAN] = "EUCLEAN",
+    [EUCLEAN] = "EUCLEAN",
 #endif
 #ifdef ENOTNAM
-	[ENOTNAM] = "ENOTNAM",
+    [ENOTNAM] = "ENOTNAM",
 #endif
 #ifdef ENAVAIL
-	[ENAVAIL] = "ENAVAIL",
+    [ENAVAIL] = "ENAVAIL",
 #endif
 #ifdef EISNAM
-	[EISNAM] = "EISNAM",
+    [EISNAM] = "EISNAM",
 #endif
 #ifdef EREMOTEIO
-	[EREMOTEIO] = "EREMOTEIO",
+    [EREMOTEIO] = "EREMOTEIO",
 #endif
 #ifdef EDQUOT
-	[EDQUOT] = "EDQUOT",
+    [EDQUOT] = "EDQUOT",
 #endif
 #ifdef ENOMEDIUM
-	[ENOMEDIUM] = "ENOMEDIUM",
+    [ENOMEDIUM] = "ENOMEDIUM",
 #endif
 #ifdef EMEDIUMTYPE
-	[EMEDIUMTYPE] = "EMEDIUMTYPE",
+    [EMEDIUMTYPE] = "EMEDIUMTYPE",
 #endif
 #ifdef ECANCELED
-	[ECANCELED] = "ECANCELED",
+    [ECANCELED] = "ECANCELED",
 #endif
 #ifdef ENOKEY
-	[ENOKEY] = "ENOKEY",
+    [ENOKEY] = "ENOKEY",
 #endif
 #ifdef EKEYEXPIRED
-	[EKEYEXPIRED] = "EKEYEXPIRED",
+    [EKEYEXPIRED] = "EKEYEXPIRED",
 #endif
 #ifdef EKEYREVOKED
-	[EKEYREVOKED] = "EKEYREVOKED",
+    [EKEYREVOKED] = "EKEYREVOKED",
 #endif
 #ifdef EKEYREJECTED
-	[EKEYREJECTED] = "EKEYREJECTED",
+    [EKEYREJECTED] = "EKEYREJECTED",
 #endif
 #ifdef EOWNERDEAD
-	[EOWNERDEAD] = "EOWNERDEAD",
+    [EOWNERDEAD] = "EOWNERDEAD",
 #endif
 #ifdef ENOTRECOVERABLE
-	[ENOTRECOVERABLE] = "ENOTRECOVERABLE",
+    [ENOTRECOVERABLE] = "ENOTRECOVERABLE",
 #endif
 #ifdef ERFKILL
-	[ERFKILL] = "ERFKILL",
+    [ERFKILL] = "ERFKILL",
 #endif
 };
 

@@ -14,10 +14,14 @@ struct sl_xlat {
 	size_t n;
 };
 
-#define XLAT(v) { (unsigned long)(v), #v }
-#define SL_XLAT_TABLE(name, ...)                                                                  \
-	static const struct sl_xlat_entry name##_entries[] = { __VA_ARGS__ };                     \
-	const struct sl_xlat name = { name##_entries, sizeof(name##_entries) / sizeof(name##_entries[0]) }
+#define XLAT(v)                        \
+	{                              \
+		(unsigned long)(v), #v \
+	}
+#define SL_XLAT_TABLE(name, ...)                                            \
+	static const struct sl_xlat_entry name##_entries[] = {__VA_ARGS__}; \
+	const struct sl_xlat name = {name##_entries,                        \
+				     sizeof(name##_entries) / sizeof(name##_entries[0])}
 
 const char *sl_xlat_name(const struct sl_xlat *x, unsigned long val);
 

@@ -10,10 +10,10 @@ static const struct {
 	int level;
 	const struct sl_xlat *names;
 } levels[] = {
-	{ SOL_SOCKET, &sockopts_socket },
-	{ IPPROTO_TCP, &sockopts_tcp },
-	{ IPPROTO_IP, &sockopts_ip },
-	{ IPPROTO_IPV6, &sockopts_ipv6 },
+    {SOL_SOCKET, &sockopts_socket},
+    {IPPROTO_TCP, &sockopts_tcp},
+    {IPPROTO_IP, &sockopts_ip},
+    {IPPROTO_IPV6, &sockopts_ipv6},
 };
 
 static void kv_optname(struct sl_buf *b, int level, int name)
