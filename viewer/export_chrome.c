@@ -76,39 +76,57 @@ static void emit_instant(struct sbuf *sb, const struct trace_event *ev, const ch
 	sb_putc(sb, '}');
 }
 
-static void emit_names(struct sbuf *sb, const struct lane_table *t, bool *first)
+struct out {
+	FILE *f;
+	bool first;
+	struct sbuf sb, label;
+};
+
+static void sep(struct out *o)
 {
-	struct sbuf label = { 0 };
+	fputs(o->first ? "\n" : ",\n", o->f);
+	o->first = false;
+}
+
+/* A lane's track name, written when the lane ends: by then its label is complete. */
+static void lane_closed(struct lane_table *t, struct lane *l)
+{
+	struct out *o = t->ops.ctx;
+	struct sbuf *sb = &o->sb, *label = &o->label;
+	sb_reset(sb);
+	sb_reset(label);
+	sb_printf(label, "fd %" PRId64 " ", l->fd);
+	lane_label(l, label);
+	sb_printf(sb, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%" PRId64 ",\"tid\":%" PRIu32
+		      ",\"args\":{\"name\":",
+		  l->pid, l->id);
+	put_jstr(sb, label->p, label->n);
+	sb_printf(sb,
+		  "}},\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":%" PRId64
+		  ",\"tid\":%" PRIu32 ",\"args\":{\"sort_index\":%" PRIu32 "}}",
+		  l->pid, l->id, l->id);
+	sep(o);
+	fwrite(sb->p, 1, sb->n, o->f);
+}
+
+static void emit_procs(struct out *o, const struct lane_table *t)
+{
+	struct sbuf *sb = &o->sb, *label = &o->label;
 	for (const struct lane_proc *p = t->procs; p; p = p->next) {
-		sb_reset(&label);
-		sb_printf(&label, "pid %" PRId64 " ", p->pid);
-		lane_proc_label(p, &label);
-		sb_puts(sb, *first ? "\n" : ",\n");
-		*first = false;
-		sb_printf(sb, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%" PRId64 ",\"args\":{\"name\":",
+		sb_reset(sb);
+		sb_reset(label);
+		sb_printf(label, "pid %" PRId64 " ", p->pid);
+		lane_proc_label(p, label);
+		sb_printf(sb, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%" PRId64
+			      ",\"args\":{\"name\":",
 			  p->pid);
-		put_jstr(sb, label.p, label.n);
+		put_jstr(sb, label->p, label->n);
 		sb_printf(sb, "}},\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%" PRId64
 			      ",\"tid\":0,\"args\":{\"name\":\"process events\"}}",
 			  p->pid);
+		sep(o);
+		fwrite(sb->p, 1, sb->n, o->f);
 	}
-	for (const struct lane *l = t->lanes; l; l = l->next) {
-		sb_reset(&label);
-		sb_printf(&label, "fd %" PRId64 " ", l->fd);
-		lane_label(l, &label);
-		if (l->conn)
-			sb_printf(&label, " [conn %" PRIu32 "]", l->conn);
-		sb_printf(sb,
-			  ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%" PRId64 ",\"tid\":%" PRIu32
-			  ",\"args\":{\"name\":",
-			  l->pid, l->id);
-		put_jstr(sb, label.p, label.n);
-		sb_printf(sb,
-			  "}},\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":%" PRId64
-			  ",\"tid\":%" PRIu32 ",\"args\":{\"sort_index\":%" PRIu32 "}}",
-			  l->pid, l->id, l->id);
-	}
-	sb_free(&label);
 }
 
 int cmd_export(int argc, char **argv)
@@ -159,18 +177,17 @@ int cmd_export(int argc, char **argv)
 		stream_close(&s);
 		return EXIT_USAGE;
 	}
+	struct out o = { .f = f, .first = true };
 	struct lane_table t;
-	lane_table_init(&t);
-	struct sbuf sb = { 0 };
-	bool first = true;
+	struct lane_ops ops = { .closed = lane_closed, .ctx = &o };
+	lane_table_init(&t, &ops);
 	const struct trace_event *ev;
 	struct lane_hit hit;
+	struct sbuf sb = { 0 };
 	fputs("{\"traceEvents\":[", f);
 	while ((ev = stream_next(&s))) {
 		lane_feed(&t, ev, &hit);
 		sb_reset(&sb);
-		sb_puts(&sb, first ? "\n" : ",\n");
-		first = false;
 		if (ev->type == TRACE_CALL)
 			emit_call(&sb, ev, &hit);
 		else
@@ -179,12 +196,11 @@ int cmd_export(int argc, char **argv)
 				     : ev->fork_of >= 0	    ? "fork"
 				     : hit.proc && hit.proc->execs && hit.proc->t_exec == ev->ts_ns ? "exec"
 												      : "start");
+		sep(&o);
 		fwrite(sb.p, 1, sb.n, f);
 	}
 	lane_finish(&t);
-	sb_reset(&sb);
-	emit_names(&sb, &t, &first);
-	fwrite(sb.p, 1, sb.n, f);
+	emit_procs(&o, &t);
 	fputs("\n],\"displayTimeUnit\":\"ns\",\"otherData\":{\"producer\":\"socklens " SOCKLENS_VERSION
 	      "\"}}\n",
 	      f);
@@ -194,6 +210,8 @@ int cmd_export(int argc, char **argv)
 		rc = EXIT_USAGE;
 	}
 	sb_free(&sb);
+	sb_free(&o.sb);
+	sb_free(&o.label);
 	lane_table_free(&t);
 	stream_close(&s);
 	return rc;

@@ -1,13 +1,20 @@
 /*
  * lane: the third stage — events into descriptor lifetimes ("lanes") and the processes owning
- * them. A lane is one (pid, fd) from creation to close; reusing the number starts a new lane.
- * Memory grows with lanes and processes, never with events.
+ * them. Lanes are reference-counted: the (pid, fd) slot keeps the newest few (a forked child
+ * may still inherit one its parent already closed), copies keep their source, the pairing
+ * registry keeps lanes waiting for their other end, and the consumer keeps what it will draw.
  */
 #include "lane.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Lanes kept per (pid, fd) after they end: enough for a child forked just before a close. */
+#define SLOT_DEPTH 3
+/* A connection's other end may show up this much later in the stream, and no later. */
+#define PENDING_AGE_NS (30 * 1000000000LL)
+#define PENDING_MAX 65536
 
 static void *xcalloc(size_t n, size_t size)
 {
@@ -19,35 +26,118 @@ static void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
-static char *xstrndup(const char *s, size_t n)
+static size_t hash2(uint64_t a, uint64_t b, size_t n)
 {
-	char *p = xcalloc(n + 1, 1);
-	memcpy(p, s, n);
-	return p;
-}
-
-static size_t hash2(int64_t a, int64_t b, size_t n)
-{
-	uint64_t h = (uint64_t)a * 0x9E3779B97F4A7C15u ^ (uint64_t)b * 0xC2B2AE3D27D4EB4Fu;
+	uint64_t h = a * 0x9E3779B97F4A7C15u ^ b * 0xC2B2AE3D27D4EB4Fu;
 	return (size_t)(h ^ (h >> 29)) & (n - 1);
 }
 
-void lane_table_init(struct lane_table *t)
+/* ---- interned strings: addresses and command lines repeat across thousands of lanes ---- */
+
+struct istr {
+	struct istr *next;
+	size_t n;
+	char s[];
+};
+
+struct intern {
+	struct istr **hash;
+	size_t n, count;
+};
+
+static const char *intern(struct lane_table *t, const char *s, size_t n)
+{
+	struct intern *in = t->strings;
+	uint64_t h = 1469598103934665603u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+	size_t b = hash2(h, 0, in->n);
+	for (struct istr *e = in->hash[b]; e; e = e->next)
+		if (e->n == n && memcmp(e->s, s, n) == 0)
+			return e->s;
+	struct istr *e = xcalloc(1, sizeof(*e) + n + 1);
+	memcpy(e->s, s, n);
+	e->n = n;
+	e->next = in->hash[b];
+	in->hash[b] = e;
+	if (++in->count > in->n) {
+		size_t nn = in->n * 2;
+		struct istr **nh = xcalloc(nn, sizeof(*nh));
+		for (size_t i = 0; i < in->n; i++) {
+			for (struct istr *x = in->hash[i], *next; x; x = next) {
+				next = x->next;
+				uint64_t hh = 1469598103934665603u;
+				for (size_t k = 0; k < x->n; k++)
+					hh = (hh ^ (unsigned char)x->s[k]) * 1099511628211u;
+				size_t bb = hash2(hh, 0, nn);
+				x->next = nh[bb];
+				nh[bb] = x;
+			}
+		}
+		free(in->hash);
+		in->hash = nh;
+		in->n = nn;
+	}
+	return e->s;
+}
+
+/* ---- pairing registry: lanes waiting for the other end of their connection ---- */
+
+struct lane_pending {
+	const char *client, *server; /* interned endpoint texts: pointer equality is string equality */
+	struct lane *l;
+	struct lane_pending *hnext, *fnext, *fprev;
+};
+
+struct pairing {
+	struct lane_pending **hash;
+	size_t n, count;
+	struct lane_pending *head, *tail; /* oldest first */
+};
+
+void lane_table_init(struct lane_table *t, const struct lane_ops *ops)
 {
 	memset(t, 0, sizeof(*t));
+	if (ops)
+		t->ops = *ops;
 	t->lhash_n = 1024;
 	t->lhash = xcalloc(t->lhash_n, sizeof(*t->lhash));
 	t->phash_n = 256;
 	t->phash = xcalloc(t->phash_n, sizeof(*t->phash));
+	t->strings = xcalloc(1, sizeof(*t->strings));
+	t->strings->n = 1024;
+	t->strings->hash = xcalloc(t->strings->n, sizeof(*t->strings->hash));
+	t->pairing = xcalloc(1, sizeof(*t->pairing));
+	t->pairing->n = 4096;
+	t->pairing->hash = xcalloc(t->pairing->n, sizeof(*t->pairing->hash));
 	t->t_min = INT64_MAX;
 	t->t_max = INT64_MIN;
+}
+
+/* ---- reference counting ---- */
+
+void lane_hold(struct lane *l)
+{
+	l->refs++;
+}
+
+static void pending_remove(struct lane_table *t, struct lane_pending *e);
+
+void lane_release(struct lane_table *t, struct lane *l)
+{
+	while (l && --l->refs == 0) {
+		struct lane *src = l->src;
+		free(l);
+		t->live--;
+		l = src; /* a copy held its source */
+	}
 }
 
 /* ---- processes ---- */
 
 static struct lane_proc *proc_find(struct lane_table *t, int64_t pid)
 {
-	for (struct lane_proc *p = t->phash[hash2(pid, 0, t->phash_n)]; p; p = p->hnext)
+	for (struct lane_proc *p = t->phash[hash2((uint64_t)pid, 0, t->phash_n)]; p; p = p->hnext)
 		if (p->pid == pid)
 			return p;
 	return NULL;
@@ -55,7 +145,7 @@ static struct lane_proc *proc_find(struct lane_table *t, int64_t pid)
 
 static void proc_unhash(struct lane_table *t, struct lane_proc *old)
 {
-	struct lane_proc **pp = &t->phash[hash2(old->pid, 0, t->phash_n)];
+	struct lane_proc **pp = &t->phash[hash2((uint64_t)old->pid, 0, t->phash_n)];
 	while (*pp && *pp != old)
 		pp = &(*pp)->hnext;
 	if (*pp)
@@ -63,47 +153,35 @@ static void proc_unhash(struct lane_table *t, struct lane_proc *old)
 	old->hnext = NULL;
 }
 
-static void proc_rehash(struct lane_table *t)
-{
-	size_t n = t->phash_n * 2;
-	struct lane_proc **h = xcalloc(n, sizeof(*h));
-	for (size_t i = 0; i < t->phash_n; i++) {
-		for (struct lane_proc *p = t->phash[i], *next; p; p = next) {
-			next = p->hnext;
-			size_t b = hash2(p->pid, 0, n);
-			p->hnext = h[b];
-			h[b] = p;
-		}
-	}
-	free(t->phash);
-	t->phash = h;
-	t->phash_n = n;
-}
-
 static struct lane_proc *proc_new(struct lane_table *t, int64_t pid, int64_t ts)
 {
-	struct lane_proc *p;
-	/* In replay the same processes come back in the same order; bounds-checked all the same. */
-	if (t->replay && t->nprocs_pass < t->nprocs) {
-		p = t->proc_by_id[t->nprocs_pass++];
-		p->hnext = NULL;
-	} else {
-		t->diverged |= t->replay;
-		p = xcalloc(1, sizeof(*p));
-		p->id = (uint32_t)++t->nprocs;
-		p->pid = pid;
-		p->ppid = p->fork_of = -1;
-		p->t_start = p->t_end = ts;
-		p->seq_max = -1;
-		if (t->procs_tail)
-			t->procs_tail->next = p;
-		else
-			t->procs = p;
-		t->procs_tail = p;
-		if (t->nprocs > t->phash_n)
-			proc_rehash(t);
+	struct lane_proc *p = xcalloc(1, sizeof(*p));
+	p->id = ++t->nprocs;
+	p->pid = pid;
+	p->ppid = p->fork_of = -1;
+	p->t_start = p->t_end = ts;
+	p->seq_max = -1;
+	if (t->procs_tail)
+		t->procs_tail->next = p;
+	else
+		t->procs = p;
+	t->procs_tail = p;
+	if (t->nprocs > t->phash_n) {
+		size_t n = t->phash_n * 2;
+		struct lane_proc **h = xcalloc(n, sizeof(*h));
+		for (size_t i = 0; i < t->phash_n; i++) {
+			for (struct lane_proc *q = t->phash[i], *next; q; q = next) {
+				next = q->hnext;
+				size_t b = hash2((uint64_t)q->pid, 0, n);
+				q->hnext = h[b];
+				h[b] = q;
+			}
+		}
+		free(t->phash);
+		t->phash = h;
+		t->phash_n = n;
 	}
-	size_t b = hash2(pid, 0, t->phash_n);
+	size_t b = hash2((uint64_t)pid, 0, t->phash_n);
 	p->hnext = t->phash[b];
 	t->phash[b] = p;
 	return p;
@@ -116,10 +194,12 @@ static struct lane_proc *proc_get(struct lane_table *t, int64_t pid, int64_t ts)
 }
 
 /* Lines lost in one process image: the sequence numbers that never arrived. */
-static void proc_close_image(struct lane_proc *p)
+static void proc_close_image(struct lane_table *t, struct lane_proc *p)
 {
-	if (p->seq_max >= 0 && (uint64_t)p->seq_max + 1 > p->seq_count)
+	if (p->seq_max >= 0 && (uint64_t)p->seq_max + 1 > p->seq_count) {
 		p->lost += (uint64_t)p->seq_max + 1 - p->seq_count;
+		t->lost += (uint64_t)p->seq_max + 1 - p->seq_count;
+	}
 	p->seq_max = -1;
 	p->seq_count = 0;
 }
@@ -128,21 +208,15 @@ static void proc_close_image(struct lane_proc *p)
 
 static struct lane **lane_slot(struct lane_table *t, int64_t pid, int64_t fd)
 {
-	struct lane **pp = &t->lhash[hash2(pid, fd, t->lhash_n)];
+	struct lane **pp = &t->lhash[hash2((uint64_t)pid, (uint64_t)fd, t->lhash_n)];
 	while (*pp && !((*pp)->pid == pid && (*pp)->fd == fd))
 		pp = &(*pp)->hnext;
 	return pp;
 }
 
-/* The newest lane of (pid, fd), open or not. */
-static struct lane *lane_latest(struct lane_table *t, int64_t pid, int64_t fd)
-{
-	return *lane_slot(t, pid, fd);
-}
-
 static struct lane *lane_open(struct lane_table *t, int64_t pid, int64_t fd)
 {
-	struct lane *l = lane_latest(t, pid, fd);
+	struct lane *l = *lane_slot(t, pid, fd);
 	return l && !l->closed ? l : NULL;
 }
 
@@ -153,7 +227,7 @@ static void lane_rehash(struct lane_table *t)
 	for (size_t i = 0; i < t->lhash_n; i++) {
 		for (struct lane *l = t->lhash[i], *next; l; l = next) {
 			next = l->hnext;
-			size_t b = hash2(l->pid, l->fd, n);
+			size_t b = hash2((uint64_t)l->pid, (uint64_t)l->fd, n);
 			l->hnext = h[b];
 			h[b] = l;
 		}
@@ -163,57 +237,111 @@ static void lane_rehash(struct lane_table *t)
 	t->lhash_n = n;
 }
 
-static void lane_end(struct lane_table *t, struct lane *l, int64_t ts)
+static void lane_end(struct lane_table *t, struct lane *l, int64_t ts, enum lane_end why)
 {
+	if (l->closed)
+		return;
 	l->closed = true;
-	if (!t->replay && ts > l->t_end)
+	l->end = why;
+	if (ts > l->t_end)
 		l->t_end = ts;
+	struct lane_proc *p = l->proc;
+	if (l->open_prev)
+		l->open_prev->open_next = l->open_next;
+	else
+		p->open = l->open_next;
+	if (l->open_next)
+		l->open_next->open_prev = l->open_prev;
+	l->open_next = l->open_prev = NULL;
+	if (t->ops.closed)
+		t->ops.closed(t, l);
+}
+
+/* Lets go of a slot's chain from l on. */
+static void chain_release(struct lane_table *t, struct lane *l)
+{
+	while (l) {
+		struct lane *prev = l->prev_fd;
+		l->prev_fd = NULL;
+		l->hnext = NULL;
+		lane_release(t, l);
+		l = prev;
+	}
 }
 
 static struct lane *lane_new(struct lane_table *t, struct lane_proc *p, int64_t fd, int64_t ts,
-			     enum lane_origin origin)
+			     enum lane_origin origin, struct lane *src)
 {
 	struct lane **slot = lane_slot(t, p->pid, fd);
 	struct lane *old = *slot;
 	/* A creation on a number still open means we missed its close (close_range, exec). */
 	if (old && !old->closed)
-		lane_end(t, old, ts);
-	struct lane *l;
-	if (t->replay && t->nlanes_pass < t->nlanes) {
-		l = t->by_id[t->nlanes_pass++];
-		l->closed = l->exited = false;
-	} else {
-		t->diverged |= t->replay;
-		l = xcalloc(1, sizeof(*l));
-		l->id = (uint32_t)++t->nlanes;
-		l->pid = p->pid;
-		l->fd = fd;
-		l->t_start = l->t_end = ts;
-		l->origin = origin;
-		l->origin_fd = -1;
-		l->proc = p;
-		if (t->lanes_tail)
-			t->lanes_tail->next = l;
-		else
-			t->lanes = l;
-		t->lanes_tail = l;
-		if (p->lanes_tail)
-			p->lanes_tail->proc_next = l;
-		else
-			p->lanes = l;
-		p->lanes_tail = l;
+		lane_end(t, old, ts, LE_REUSE);
+	struct lane *l = xcalloc(1, sizeof(*l));
+	t->live++;
+	l->id = ++t->nlanes;
+	l->refs = 1; /* the slot's */
+	l->pid = p->pid;
+	l->fd = fd;
+	l->t_start = l->t_end = ts;
+	l->origin = origin;
+	l->origin_fd = -1;
+	l->proc = p;
+	if (src) {
+		l->src = src;
+		lane_hold(src);
 	}
+	l->open_next = p->open;
+	if (p->open)
+		p->open->open_prev = l;
+	p->open = l;
 	l->prev_fd = old;
 	if (old) {
 		l->hnext = old->hnext;
+		old->hnext = NULL;
 		*slot = l;
+		/* keep the newest few of this slot */
+		struct lane *x = l;
+		for (int d = 1; x && d < SLOT_DEPTH; d++)
+			x = x->prev_fd;
+		if (x && x->prev_fd) {
+			chain_release(t, x->prev_fd);
+			x->prev_fd = NULL;
+		}
 	} else {
-		l->hnext = NULL;
 		*slot = l;
+		if (p->nfds == p->capfds) {
+			p->capfds = p->capfds ? p->capfds * 2 : 4;
+			p->fds = realloc(p->fds, p->capfds * sizeof(*p->fds));
+			if (!p->fds) {
+				fputs("socklens: out of memory\n", stderr);
+				exit(2);
+			}
+		}
+		p->fds[p->nfds++] = fd;
 		if (++t->nkeys > t->lhash_n)
 			lane_rehash(t);
 	}
+	if (t->ops.created)
+		t->ops.created(t, l);
 	return l;
+}
+
+/* After exit: nothing can use the process's descriptors any more. */
+static void proc_drop_slots(struct lane_table *t, struct lane_proc *p)
+{
+	for (uint32_t i = 0; i < p->nfds; i++) {
+		struct lane **slot = lane_slot(t, p->pid, p->fds[i]);
+		struct lane *l = *slot;
+		if (!l)
+			continue;
+		*slot = l->hnext;
+		t->nkeys--;
+		chain_release(t, l);
+	}
+	free(p->fds);
+	p->fds = NULL;
+	p->nfds = p->capfds = 0;
 }
 
 /* The parent's lane this forked child got fd from: the newest one created before the fork. */
@@ -221,39 +349,10 @@ static struct lane *fork_source(struct lane_table *t, struct lane_proc *p, int64
 {
 	if (!p->parent)
 		return NULL;
-	for (struct lane *l = lane_latest(t, p->parent->pid, fd); l; l = l->prev_fd)
+	for (struct lane *l = *lane_slot(t, p->parent->pid, fd); l; l = l->prev_fd)
 		if (l->t_start <= p->t_start)
 			return l;
 	return NULL;
-}
-
-/* Address text: IPv4-mapped IPv6 is written as IPv4 so both ends of a dual-stack pair match. */
-static char *addr_text(const struct trace_addr *a)
-{
-	if (a->kind == ADDR_NONE)
-		return NULL;
-	struct sbuf sb = { 0 };
-	if (a->kind == ADDR_INET6 && a->host.n > 7 && memcmp(a->host.p, "::ffff:", 7) == 0 &&
-	    memchr(a->host.p, '.', a->host.n)) {
-		struct trace_addr v4 = *a;
-		v4.kind = ADDR_INET;
-		v4.host.p += 7;
-		v4.host.n -= 7;
-		trace_format_addr(&v4, &sb);
-	} else {
-		trace_format_addr(a, &sb);
-	}
-	sb_str(&sb);
-	return sb.p;
-}
-
-static void set_text(char **dst, const struct trace_addr *a)
-{
-	char *s = addr_text(a);
-	if (!s)
-		return;
-	free(*dst);
-	*dst = s;
 }
 
 static struct lane *root_of(struct lane *l)
@@ -263,23 +362,115 @@ static struct lane *root_of(struct lane *l)
 	return l;
 }
 
-/*
- * A listener bound to port 0 got its port from the kernel; the first accepted connection's
- * local address tells which, so the label can say "*:41234" rather than "*:0".
- */
-static void learn_port(struct lane *listener, const char *accepted_local)
+const struct lane *lane_root(const struct lane *l)
 {
-	char *l = listener->local;
-	size_t n = l ? strlen(l) : 0;
-	const char *port = accepted_local ? strrchr(accepted_local, ':') : NULL;
-	if (n < 2 || strcmp(l + n - 2, ":0") != 0 || !port)
+	/* Bounded: a src chain can only point to older lanes. */
+	while (l->src)
+		l = l->src;
+	return l;
+}
+
+uint32_t lane_conn(const struct lane *l)
+{
+	return lane_root(l)->conn;
+}
+
+/* ---- pairing ---- */
+
+static void pending_remove(struct lane_table *t, struct lane_pending *e)
+{
+	struct pairing *pr = t->pairing;
+	struct lane_pending **pp = &pr->hash[hash2((uint64_t)(uintptr_t)e->client,
+						   (uint64_t)(uintptr_t)e->server, pr->n)];
+	while (*pp && *pp != e)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = e->hnext;
+	if (e->fprev)
+		e->fprev->fnext = e->fnext;
+	else
+		pr->head = e->fnext;
+	if (e->fnext)
+		e->fnext->fprev = e->fprev;
+	else
+		pr->tail = e->fprev;
+	pr->count--;
+	struct lane *l = e->l;
+	l->pending = NULL;
+	free(e);
+	lane_release(t, l);
+}
+
+/*
+ * A client's lane (local L → remote R) and a server's accepted lane (local R ← peer L) are one
+ * connection. Whichever end comes first waits here; the newest waiting lane of the other role
+ * with the same endpoints is taken, since port numbers get reused over a long trace.
+ */
+static void pair(struct lane_table *t, struct lane *l, int64_t now)
+{
+	struct pairing *pr = t->pairing;
+	/* The oldest waiting lanes give up once they have ended long ago. */
+	while (pr->head && (pr->count > PENDING_MAX ||
+			    (pr->head->l->closed && pr->head->l->t_end < now - PENDING_AGE_NS)))
+		pending_remove(t, pr->head);
+	if (!l->local || !l->remote || l->src || l->pending || l->conn ||
+	    (l->proto && strncmp(l->proto, "UNIX", 4) == 0))
 		return;
-	struct sbuf sb = { 0 };
-	sb_put(&sb, l, n - 2);
-	sb_puts(&sb, port);
-	sb_str(&sb);
-	free(l);
-	listener->local = sb.p;
+	bool client = l->role == LR_CLIENT;
+	const char *c = client ? l->local : l->remote, *s = client ? l->remote : l->local;
+	size_t b = hash2((uint64_t)(uintptr_t)c, (uint64_t)(uintptr_t)s, pr->n);
+	for (struct lane_pending *e = pr->hash[b]; e; e = e->hnext) {
+		if (e->client == c && e->server == s && (e->l->role == LR_CLIENT) != client) {
+			l->conn = e->l->conn = ++t->nconns;
+			pending_remove(t, e);
+			return;
+		}
+	}
+	struct lane_pending *e = xcalloc(1, sizeof(*e));
+	e->client = c;
+	e->server = s;
+	e->l = l;
+	lane_hold(l);
+	l->pending = e;
+	e->hnext = pr->hash[b];
+	pr->hash[b] = e;
+	e->fprev = pr->tail;
+	if (pr->tail)
+		pr->tail->fnext = e;
+	else
+		pr->head = e;
+	pr->tail = e;
+	pr->count++;
+}
+
+/* ---- events ---- */
+
+/* Address text: IPv4-mapped IPv6 is written as IPv4 so both ends of a dual-stack pair match. */
+static const char *addr_text(struct lane_table *t, const struct trace_addr *a)
+{
+	if (a->kind == ADDR_NONE)
+		return NULL;
+	char buf[160];
+	struct sbuf sb = { buf, 0, sizeof(buf) };
+	struct trace_addr v4 = *a;
+	if (a->kind == ADDR_INET6 && a->host.n > 7 && memcmp(a->host.p, "::ffff:", 7) == 0 &&
+	    memchr(a->host.p, '.', a->host.n)) {
+		v4.kind = ADDR_INET;
+		v4.host.p += 7;
+		v4.host.n -= 7;
+	}
+	/* Formatted on the stack when it fits, the common case; sb_grow copes otherwise. */
+	bool heap = false;
+	if (v4.host.n + 48 > sizeof(buf)) {
+		sb.p = NULL;
+		sb.cap = 0;
+		heap = true;
+	}
+	trace_format_addr(&v4, &sb);
+	const char *s = intern(t, sb.p, sb.n);
+	if (heap)
+		sb_free(&sb);
+	return s;
 }
 
 static bool errno_is(const struct trace_event *ev, const char *name)
@@ -287,23 +478,45 @@ static bool errno_is(const struct trace_event *ev, const char *name)
 	return ev->failed && trace_str_eq(ev->err, name);
 }
 
-/* Annotations from the call's arguments: what the socket is, where it goes, what moved. */
-static void annotate(struct lane *l, const struct trace_event *ev)
+/*
+ * A listener bound to port 0 got its port from the kernel; the first accepted connection's
+ * local address tells which, so the label can say "*:41234" rather than "*:0".
+ */
+static void learn_port(struct lane_table *t, struct lane *listener, const char *accepted_local)
 {
+	const char *l = listener->local;
+	size_t n = l ? strlen(l) : 0;
+	const char *port = accepted_local ? strrchr(accepted_local, ':') : NULL;
+	if (n < 2 || strcmp(l + n - 2, ":0") != 0 || !port)
+		return;
+	struct sbuf sb = { 0 };
+	sb_put(&sb, l, n - 2);
+	sb_puts(&sb, port);
+	listener->local = intern(t, sb.p, sb.n);
+	sb_free(&sb);
+}
+
+/* Annotations from the call's arguments: what the socket is, where it goes, what moved. */
+static void annotate(struct lane_table *t, struct lane *l, const struct trace_event *ev)
+{
+	const char *s;
 	switch (ev->ci->kind) {
 	case CK_BIND:
-		if (!ev->failed) {
-			set_text(&l->local, &ev->addr);
+		if (!ev->failed && (s = addr_text(t, &ev->addr))) {
+			l->local = s;
 			if (l->role == LR_NONE)
 				l->role = LR_BOUND;
 		}
 		break;
 	case CK_CONNECT:
-		set_text(&l->remote, &ev->addr);
+		if ((s = addr_text(t, &ev->addr)))
+			l->remote = s;
 		if (!ev->failed || errno_is(ev, "EINPROGRESS")) {
-			set_text(&l->local, &ev->local);
+			if ((s = addr_text(t, &ev->local)))
+				l->local = s;
 			l->role = LR_CLIENT;
 			l->t_conn = ev->ts_ns;
+			pair(t, l, ev->ts_ns);
 		}
 		break;
 	case CK_LISTEN:
@@ -319,15 +532,13 @@ static void annotate(struct lane *l, const struct trace_event *ev)
 				l->bytes_in += (uint64_t)ev->ret;
 		}
 		/* Datagram peers: name the first, count the others. */
-		if (ev->addr.kind != ADDR_NONE && l->role != LR_CLIENT && l->role != LR_ACCEPTED) {
-			char *s = addr_text(&ev->addr);
+		if (ev->addr.kind != ADDR_NONE && l->role != LR_CLIENT && l->role != LR_ACCEPTED &&
+		    (s = addr_text(t, &ev->addr))) {
 			if (!l->remote) {
 				l->remote = s;
 				l->remotes = 1;
-			} else {
-				if (strcmp(s, l->remote) != 0 && l->remotes < UINT32_MAX)
-					l->remotes++;
-				free(s);
+			} else if (s != l->remote && l->remotes < UINT32_MAX) {
+				l->remotes++;
 			}
 		}
 		break;
@@ -346,6 +557,19 @@ static void lane_count(struct lane *l, const struct trace_event *ev)
 		l->t_end = end;
 }
 
+static const char *argv_text(struct lane_table *t, const struct trace_event *ev)
+{
+	struct sbuf sb = { 0 };
+	for (size_t i = 0; i < ev->argc; i++) {
+		if (i)
+			sb_putc(&sb, ' ');
+		sb_put(&sb, ev->argv[i].p, ev->argv[i].n);
+	}
+	const char *s = intern(t, sb.p ? sb.p : "", sb.n);
+	sb_free(&sb);
+	return s;
+}
+
 static void feed_proc(struct lane_table *t, const struct trace_event *ev, struct lane_hit *hit)
 {
 	struct lane_proc *p = proc_find(t, ev->pid);
@@ -357,58 +581,58 @@ static void feed_proc(struct lane_table *t, const struct trace_event *ev, struct
 	if (!p)
 		p = proc_new(t, ev->pid, ev->ts_ns);
 	hit->proc = p;
-	bool was_seen = p->seen_proc;
-	p->seen_proc = true;
-	/* A new image in the same process: exec. Close-on-exec sockets end here, in both passes. */
-	if (was_seen)
-		for (struct lane *l = p->lanes; l; l = l->proc_next)
-			if (!l->closed && l->cloexec)
-				lane_end(t, l, ev->ts_ns);
-	if (t->replay)
-		return;
-	if (was_seen) {
+	if (p->seen_proc) {
+		/* A new image in the same process: exec. Close-on-exec sockets end here. */
 		p->execs++;
 		p->t_exec = ev->ts_ns;
-		proc_close_image(p);
+		proc_close_image(t, p);
+		for (struct lane *l = p->open, *next; l; l = next) {
+			next = l->open_next;
+			if (l->cloexec)
+				lane_end(t, l, ev->ts_ns, LE_EXEC);
+		}
 	} else {
 		p->t_start = ev->ts_ns;
 	}
+	p->seen_proc = true;
 	p->ppid = ev->ppid;
 	if (ev->fork_of >= 0) {
 		p->fork_of = ev->fork_of;
 		p->parent = proc_find(t, ev->fork_of);
 	}
-	if (ev->exe.p) {
-		free(p->exe);
-		p->exe = xstrndup(ev->exe.p, ev->exe.n);
-	}
-	if (ev->argc) {
-		struct sbuf sb = { 0 };
-		for (size_t i = 0; i < ev->argc; i++) {
-			if (i)
-				sb_putc(&sb, ' ');
-			sb_put(&sb, ev->argv[i].p, ev->argv[i].n);
-		}
-		free(p->cmdline);
-		sb_str(&sb);
-		p->cmdline = sb.p;
-	}
+	if (ev->exe.p)
+		p->exe = intern(t, ev->exe.p, ev->exe.n);
+	if (ev->argc)
+		p->cmdline = argv_text(t, ev);
 }
 
 static void feed_exit(struct lane_table *t, const struct trace_event *ev, struct lane_hit *hit)
 {
 	struct lane_proc *p = proc_get(t, ev->pid, ev->ts_ns);
 	hit->proc = p;
-	for (struct lane *l = p->lanes; l; l = l->proc_next) {
-		if (!l->closed) {
-			lane_end(t, l, ev->ts_ns);
-			l->exited = true;
-		}
-	}
-	if (t->replay)
-		return;
+	while (p->open)
+		lane_end(t, p->open, ev->ts_ns, LE_EXIT);
+	proc_drop_slots(t, p);
 	p->exited = true;
 	p->status = ev->status;
+}
+
+static const char *socket_proto(struct lane_table *t, const struct trace_event *ev, bool *cloexec)
+{
+	if (!ev->domain.p)
+		return NULL;
+	char dom[64], typ[128];
+	size_t dn = ev->domain.n < sizeof(dom) - 1 ? ev->domain.n : sizeof(dom) - 1;
+	size_t tn = ev->socktype.n < sizeof(typ) - 1 ? ev->socktype.n : sizeof(typ) - 1;
+	memcpy(dom, ev->domain.p, dn);
+	dom[dn] = '\0';
+	memcpy(typ, ev->socktype.p ? ev->socktype.p : "", tn);
+	typ[tn] = '\0';
+	if (cloexec)
+		*cloexec = strstr(typ, "SOCK_CLOEXEC") != NULL;
+	const char *proto = tables_proto(dom, typ);
+	/* an unknown family is still worth naming: "AF_BLUETOOTH" */
+	return proto ? proto : intern(t, ev->domain.p, ev->domain.n);
 }
 
 static void feed_call(struct lane_table *t, const struct trace_event *ev, struct lane_hit *hit)
@@ -420,82 +644,57 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 
 	if (ci->kind == CK_SOCKET) {
 		if (!ev->failed && ev->fd >= 0) {
-			l = hit->created[0] = lane_new(t, p, ev->fd, ev->ts_ns, LO_SOCKET);
-			if (!t->replay && ev->domain.p) {
-				char *dom = xstrndup(ev->domain.p, ev->domain.n);
-				char *typ = ev->socktype.p ? xstrndup(ev->socktype.p, ev->socktype.n)
-							   : xstrndup("", 0);
-				l->proto = tables_proto(dom, typ);
-				l->cloexec = strstr(typ, "SOCK_CLOEXEC") != NULL;
-				if (!l->proto)
-					l->family = dom;
-				else
-					free(dom);
-				free(typ);
-			}
+			l = hit->created[0] = lane_new(t, p, ev->fd, ev->ts_ns, LO_SOCKET, NULL);
+			l->proto = socket_proto(t, ev, &l->cloexec);
 		}
 	} else if (ci->kind == CK_SOCKETPAIR) {
 		if (!ev->failed && ev->sv[0] >= 0 && ev->sv[1] >= 0) {
-			l = hit->created[0] = lane_new(t, p, ev->sv[0], ev->ts_ns, LO_SOCKETPAIR);
+			l = hit->created[0] = lane_new(t, p, ev->sv[0], ev->ts_ns, LO_SOCKETPAIR, NULL);
 			struct lane *b = hit->created[1] =
-				lane_new(t, p, ev->sv[1], ev->ts_ns, LO_SOCKETPAIR);
-			if (!t->replay) {
-				const char *proto = NULL;
-				if (ev->domain.p && ev->socktype.p) {
-					char *dom = xstrndup(ev->domain.p, ev->domain.n);
-					char *typ = xstrndup(ev->socktype.p, ev->socktype.n);
-					proto = tables_proto(dom, typ);
-					free(dom);
-					free(typ);
-				}
-				l->proto = b->proto = proto;
-				l->conn_next = b; /* partners; numbered in lane_finish */
-				b->conn_next = l;
-				l->t_conn = b->t_conn = ev->ts_ns;
-			}
+				lane_new(t, p, ev->sv[1], ev->ts_ns, LO_SOCKETPAIR, NULL);
+			l->proto = b->proto = socket_proto(t, ev, NULL);
+			/* both ends known at once: a connection without any waiting */
+			l->conn = b->conn = ++t->nconns;
 		}
 	} else if (ev->fd >= 0) {
 		l = lane_open(t, p->pid, ev->fd);
 		/* A descriptor that was never open is not worth a lane of its own. */
 		if (!l && !errno_is(ev, "EBADF") && !errno_is(ev, "ENOTSOCK")) {
 			struct lane *src = fork_source(t, p, ev->fd);
-			l = lane_new(t, p, ev->fd, ev->ts_ns, src ? LO_FORK : LO_INHERITED);
-			if (!t->replay)
-				l->src = src;
+			l = lane_new(t, p, ev->fd, ev->ts_ns, src ? LO_FORK : LO_INHERITED, src);
 		}
 	}
 
-	if (!t->replay) {
-		t->calls++;
+	t->calls++;
+	if (ev->failed)
+		t->errors++;
+	if (l) {
+		lane_count(l, ev);
+		annotate(t, l, ev);
+	} else {
+		p->calls++;
 		if (ev->failed)
-			t->errors++;
-		if (l) {
-			lane_count(l, ev);
-			annotate(l, ev);
-		} else {
-			p->calls++;
-			if (ev->failed)
-				p->errors++;
-		}
+			p->errors++;
 	}
 	hit->lane = l;
 
 	switch (ci->kind) {
 	case CK_ACCEPT:
 		if (!ev->failed && ev->ret >= 0) {
-			struct lane *n = hit->created[0] = lane_new(t, p, ev->ret, ev->ts_ns, LO_ACCEPT);
-			if (!t->replay) {
-				n->origin_fd = ev->fd;
-				n->role = LR_ACCEPTED;
-				n->t_conn = ev->ts_ns + ev->dur_ns;
-				set_text(&n->local, &ev->local);
-				set_text(&n->remote, &ev->peer);
-				if (l) {
-					n->proto = lane_root(l)->proto;
-					l->accepted++;
-					learn_port(root_of(l), n->local);
-				}
+			struct lane *n = hit->created[0] =
+				lane_new(t, p, ev->ret, ev->ts_ns, LO_ACCEPT, NULL);
+			n->origin_fd = ev->fd;
+			n->role = LR_ACCEPTED;
+			n->t_conn = ev->ts_ns + ev->dur_ns;
+			n->local = addr_text(t, &ev->local);
+			n->remote = addr_text(t, &ev->peer);
+			if (l) {
+				struct lane *r = root_of(l);
+				n->proto = r->proto;
+				l->accepted++;
+				learn_port(t, r, n->local);
 			}
+			pair(t, n, ev->ts_ns);
 		}
 		break;
 	case CK_FCNTL:
@@ -505,20 +704,16 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 		__attribute__((fallthrough));
 	case CK_DUP:
 		if (!ev->failed && ev->ret >= 0 && ev->ret != ev->fd) {
-			struct lane *n = hit->created[0] = lane_new(t, p, ev->ret, ev->ts_ns, LO_DUP);
-			if (!t->replay) {
-				n->origin_fd = ev->fd;
-				n->src = l;
-			}
+			struct lane *n = hit->created[0] = lane_new(t, p, ev->ret, ev->ts_ns, LO_DUP, l);
+			n->origin_fd = ev->fd;
 		}
 		break;
 	case CK_CLOSE:
 		/* Linux frees the number even when close fails with EINTR or EIO. */
 		if (l && !errno_is(ev, "EBADF")) {
-			lane_end(t, l, ev->ts_ns);
+			lane_end(t, l, ev->ts_ns, LE_CLOSE);
 			/* the lane ends where close starts, not where it returned */
-			if (!t->replay)
-				l->t_end = ev->ts_ns;
+			l->t_end = ev->ts_ns;
 		}
 		break;
 	default:
@@ -529,14 +724,12 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 void lane_feed(struct lane_table *t, const struct trace_event *ev, struct lane_hit *hit)
 {
 	memset(hit, 0, sizeof(*hit));
-	if (!t->replay) {
-		t->events++;
-		if (ev->ts_ns < t->t_min)
-			t->t_min = ev->ts_ns;
-		int64_t end = ev->ts_ns + (ev->type == TRACE_CALL && ev->dur_ns > 0 ? ev->dur_ns : 0);
-		if (end > t->t_max)
-			t->t_max = end;
-	}
+	t->events++;
+	int64_t end = ev->ts_ns + (ev->type == TRACE_CALL && ev->dur_ns > 0 ? ev->dur_ns : 0);
+	if (ev->ts_ns < t->t_min)
+		t->t_min = ev->ts_ns;
+	if (end > t->t_max)
+		t->t_max = end;
 	switch (ev->type) {
 	case TRACE_PROC:
 		feed_proc(t, ev, hit);
@@ -551,175 +744,51 @@ void lane_feed(struct lane_table *t, const struct trace_event *ev, struct lane_h
 		return;
 	}
 	struct lane_proc *p = hit->proc;
-	if (!t->replay && p) {
-		int64_t end = ev->ts_ns + (ev->type == TRACE_CALL && ev->dur_ns > 0 ? ev->dur_ns : 0);
-		if (end > p->t_end)
-			p->t_end = end;
-		if (ev->ts_ns < p->t_start)
-			p->t_start = ev->ts_ns;
-		if (ev->seq >= 0) {
-			p->seq_count++;
-			if (ev->seq > p->seq_max)
-				p->seq_max = ev->seq;
-		}
+	if (end > p->t_end)
+		p->t_end = end;
+	if (ev->ts_ns < p->t_start)
+		p->t_start = ev->ts_ns;
+	if (ev->seq >= 0) {
+		p->seq_count++;
+		if (ev->seq > p->seq_max)
+			p->seq_max = ev->seq;
 	}
-}
-
-const struct lane *lane_root(const struct lane *l)
-{
-	/* Bounded: a src chain can only point to older lanes. */
-	while (l->src)
-		l = l->src;
-	return l;
-}
-
-/* ---- pairing ---- */
-
-struct cand {
-	char *key;
-	int64_t t;
-	struct lane *l;
-};
-
-static int cand_cmp(const void *a, const void *b)
-{
-	const struct cand *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-	if (c)
-		return c;
-	if (x->t != y->t)
-		return x->t < y->t ? -1 : 1;
-	return x->l->id < y->l->id ? -1 : x->l->id > y->l->id;
-}
-
-/*
- * A client's lane (local L → remote R) and a server's accepted lane (local R ← peer L) are one
- * connection. Ports get reused, so among lanes with the same key, each accepted lane goes with
- * the latest client that started connecting before the accept returned.
- */
-static void pair_tcp(struct lane_table *t)
-{
-	size_t n = 0;
-	for (struct lane *l = t->lanes; l; l = l->next)
-		if (!l->src && l->local && l->remote &&
-		    (l->role == LR_CLIENT || l->role == LR_ACCEPTED) && l->proto &&
-		    strncmp(l->proto, "UNIX", 4) != 0)
-			n++;
-	struct cand *c = xcalloc(n, sizeof(*c));
-	size_t i = 0;
-	for (struct lane *l = t->lanes; l; l = l->next) {
-		if (!(!l->src && l->local && l->remote &&
-		      (l->role == LR_CLIENT || l->role == LR_ACCEPTED) && l->proto &&
-		      strncmp(l->proto, "UNIX", 4) != 0))
-			continue;
-		bool client = l->role == LR_CLIENT;
-		struct sbuf key = { 0 };
-		sb_puts(&key, client ? l->local : l->remote);
-		sb_putc(&key, '|');
-		sb_puts(&key, client ? l->remote : l->local);
-		sb_str(&key);
-		c[i].key = key.p;
-		c[i].t = l->t_conn;
-		c[i].l = l;
-		i++;
-	}
-	qsort(c, n, sizeof(*c), cand_cmp);
-	struct lane *client = NULL;
-	for (i = 0; i < n; i++) {
-		if (i == 0 || strcmp(c[i].key, c[i - 1].key) != 0)
-			client = NULL;
-		struct lane *l = c[i].l;
-		if (l->role == LR_CLIENT) {
-			client = l;
-		} else if (client && !client->conn_next) {
-			client->conn_next = l;
-			l->conn_next = client;
-		}
-	}
-	for (i = 0; i < n; i++)
-		free(c[i].key);
-	free(c);
-}
-
-/* Numbers connections in lane order and chains every lane of a connection (copies too). */
-static void number_conns(struct lane_table *t)
-{
-	for (struct lane *l = t->lanes; l; l = l->next) {
-		if (l->conn_next && !l->conn) {
-			l->conn = l->conn_next->conn = ++t->nconns;
-		}
-	}
-	struct lane **tail = xcalloc(t->nconns + 1, sizeof(*tail));
-	t->conn_head = xcalloc(t->nconns + 1, sizeof(*t->conn_head));
-	for (struct lane *l = t->lanes; l; l = l->next)
-		l->conn_next = NULL;
-	for (struct lane *l = t->lanes; l; l = l->next) {
-		uint32_t c = lane_root(l)->conn;
-		if (!c)
-			continue;
-		l->conn = c;
-		if (tail[c])
-			tail[c]->conn_next = l;
-		else
-			t->conn_head[c] = l;
-		tail[c] = l;
-	}
-	free(tail);
 }
 
 void lane_finish(struct lane_table *t)
 {
-	if (t->replay)
-		return;
 	for (struct lane_proc *p = t->procs; p; p = p->next) {
-		proc_close_image(p);
-		t->lost += p->lost;
+		proc_close_image(t, p);
+		/* A lane never closed lasts as long as its process was seen. */
+		while (p->open)
+			lane_end(t, p->open, p->t_end, LE_TRACE);
 	}
-	/* A lane never closed lasts as long as its process was seen. */
-	for (struct lane *l = t->lanes; l; l = l->next)
-		if (!l->closed && l->proc->t_end > l->t_end)
-			l->t_end = l->proc->t_end;
-	pair_tcp(t);
-	number_conns(t);
-	t->by_id = xcalloc(t->nlanes, sizeof(*t->by_id));
-	for (struct lane *l = t->lanes; l; l = l->next)
-		t->by_id[l->id - 1] = l;
-	t->proc_by_id = xcalloc(t->nprocs, sizeof(*t->proc_by_id));
-	for (struct lane_proc *p = t->procs; p; p = p->next)
-		t->proc_by_id[p->id - 1] = p;
-}
-
-void lane_rewind(struct lane_table *t)
-{
-	memset(t->lhash, 0, t->lhash_n * sizeof(*t->lhash));
-	memset(t->phash, 0, t->phash_n * sizeof(*t->phash));
-	t->nkeys = 0;
-	for (struct lane_proc *p = t->procs; p; p = p->next)
-		p->seen_proc = false;
-	t->replay = true;
-	t->nlanes_pass = t->nprocs_pass = 0;
 }
 
 void lane_table_free(struct lane_table *t)
 {
-	for (struct lane *l = t->lanes, *next; l; l = next) {
-		next = l->next;
-		free(l->family);
-		free(l->local);
-		free(l->remote);
-		free(l);
-	}
+	while (t->pairing->head)
+		pending_remove(t, t->pairing->head);
+	for (struct lane_proc *p = t->procs; p; p = p->next)
+		proc_drop_slots(t, p);
 	for (struct lane_proc *p = t->procs, *next; p; p = next) {
 		next = p->next;
-		free(p->exe);
-		free(p->cmdline);
+		free(p->fds);
 		free(p);
 	}
+	struct intern *in = t->strings;
+	for (size_t i = 0; i < in->n; i++) {
+		for (struct istr *e = in->hash[i], *next; e; e = next) {
+			next = e->next;
+			free(e);
+		}
+	}
+	free(in->hash);
+	free(in);
+	free(t->pairing->hash);
+	free(t->pairing);
 	free(t->lhash);
 	free(t->phash);
-	free(t->by_id);
-	free(t->proc_by_id);
-	free(t->conn_head);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -750,9 +819,7 @@ void lane_label(const struct lane *l, struct sbuf *sb)
 {
 	const struct lane *r = lane_root(l);
 	if (r->proto)
-		sb_puts(sb, r->proto);
-	else if (r->family)
-		put_user(sb, r->family);
+		put_user(sb, r->proto);
 	else
 		sb_puts(sb, r->local || r->remote ? "socket" : "unknown");
 	switch (r->role) {

@@ -1,4 +1,9 @@
-/* lane: the third stage — events into descriptor lifetimes ("lanes") and the processes owning them. */
+/*
+ * lane: the third stage — events into descriptor lifetimes ("lanes") and the processes owning
+ * them. A lane is one (pid, fd) from creation to close; reusing the number starts a new lane.
+ * Streaming: a lane is handed to the consumer when it ends and freed once nothing refers to
+ * it, so memory follows the open descriptors and what the consumer chose to keep, not events.
+ */
 #ifndef SOCKLENS_LANE_H
 #define SOCKLENS_LANE_H
 
@@ -21,38 +26,49 @@ enum lane_role {
 	LR_BOUND,
 };
 
+/* Why a lane ended. */
+enum lane_end {
+	LE_OPEN,
+	LE_CLOSE, /* close() */
+	LE_EXIT,  /* the process ended */
+	LE_EXEC,  /* close-on-exec */
+	LE_REUSE, /* the number was created again without a close we saw */
+	LE_TRACE, /* still open when the trace ends */
+};
+
 struct lane_proc;
+struct lane_pending;
 
 struct lane {
-	uint32_t id; /* 1-based creation order, identical in every pass */
+	uint32_t id;   /* 1-based creation order */
+	uint32_t refs; /* holders: the fd slot, copies (src), pairing, the consumer */
 	int64_t pid, fd;
 	int64_t t_start, t_end;
-	bool closed, exited; /* ended by close(), or by the process's exit */
-	bool cloexec;
+	int64_t t_conn; /* for pairing: the start of connect, the end of accept */
+	bool closed, cloexec;
+	enum lane_end end;
 	enum lane_origin origin;
+	enum lane_role role;
 	int64_t origin_fd; /* the listening fd of an accepted lane, the old fd of a dup */
 	struct lane *src;  /* the lane this is a copy of (dup, fork), whose label it shares */
 	struct lane_proc *proc;
-	const char *proto;    /* "TCP"…, or NULL */
-	char *family;	      /* the socket() domain when proto is unknown */
-	char *local, *remote; /* addresses as text; raw bytes, escaped when shown */
-	uint32_t remotes;     /* distinct remote addresses seen (datagram sockets) */
-	enum lane_role role;
-	int64_t t_conn; /* for pairing: the start of connect, the end of accept */
+	const char *proto;    /* "TCP"…, the socket() domain when unknown, or NULL */
+	const char *local;    /* addresses as text (interned); raw bytes, escaped when shown */
+	const char *remote;
+	uint32_t remotes; /* distinct remote addresses seen (datagram sockets) */
 	uint64_t calls, errors, bytes_out, bytes_in, accepted;
-	uint32_t conn;		/* connection number shared by paired lanes; 0 for none */
-	struct lane *conn_next; /* the other lanes of the same connection, in order */
-	struct lane *prev_fd;	/* the earlier lane of the same pid and fd */
-	struct lane *hnext;	/* hash chain */
-	struct lane *next;	/* all lanes, creation order */
-	struct lane *proc_next; /* the lanes of one process, creation order */
-	void *user;		/* a renderer's per-lane data */
+	uint32_t conn; /* connection number shared by paired lanes; 0 for none */
+	struct lane_pending *pending; /* waiting in the pairing registry */
+	struct lane *prev_fd;	      /* the earlier lane of the same pid and fd */
+	struct lane *hnext;	      /* hash chain of slot heads */
+	struct lane *open_next, *open_prev; /* the process's open lanes */
+	void *user; /* the consumer's per-lane data */
 };
 
 struct lane_proc {
 	uint32_t id;
 	int64_t pid, ppid, fork_of;
-	char *exe, *cmdline; /* raw bytes, escaped when shown */
+	const char *exe, *cmdline; /* interned; raw bytes, escaped when shown */
 	int64_t t_start, t_end, t_exec;
 	bool seen_proc, exited;
 	int64_t status;
@@ -61,26 +77,35 @@ struct lane_proc {
 	int64_t seq_max;
 	uint64_t seq_count, lost;
 	struct lane_proc *parent;
-	struct lane *lanes, *lanes_tail;
+	struct lane *open; /* open lanes */
+	int64_t *fds;	   /* descriptor numbers with a slot, dropped at exit */
+	uint32_t nfds, capfds;
 	struct lane_proc *hnext, *next;
 	void *user;
 };
 
+struct lane_table;
+
+/* What the consumer hears about; both optional. A consumer keeps a lane with lane_hold. */
+struct lane_ops {
+	void (*created)(struct lane_table *t, struct lane *l);
+	void (*closed)(struct lane_table *t, struct lane *l);
+	void *ctx; /* the consumer's, as t->ops.ctx */
+};
+
 struct lane_table {
+	struct lane_ops ops;
 	struct lane **lhash;
-	size_t lhash_n, nkeys, nlanes, nlanes_pass;
+	size_t lhash_n, nkeys;
 	struct lane_proc **phash;
-	size_t phash_n, nprocs, nprocs_pass;
-	struct lane *lanes, *lanes_tail;
+	size_t phash_n;
 	struct lane_proc *procs, *procs_tail;
-	struct lane **by_id;	     /* filled by lane_finish, for replay */
-	struct lane_proc **proc_by_id;
-	bool replay;		     /* second pass: same lanes again, totals untouched */
-	bool diverged;		     /* the second pass created what the first did not: a bug */
+	uint32_t nlanes, nprocs, nconns;
+	size_t live; /* lanes allocated now */
 	int64_t t_min, t_max;
 	uint64_t events, calls, errors, lost;
-	uint32_t nconns;
-	struct lane **conn_head; /* [conn] the first lane of each connection */
+	struct intern *strings;
+	struct pairing *pairing;
 };
 
 /* Where one event landed. */
@@ -90,23 +115,26 @@ struct lane_hit {
 	struct lane_proc *proc;
 };
 
-void lane_table_init(struct lane_table *t);
+void lane_table_init(struct lane_table *t, const struct lane_ops *ops);
 void lane_feed(struct lane_table *t, const struct trace_event *ev, struct lane_hit *hit);
-/* After the first pass: ends open lanes, pairs connections, numbers them. */
+/* At the end of the input: ends the lanes still open (they are reported as closed). */
 void lane_finish(struct lane_table *t);
-/* Before a second pass over the same events. */
-void lane_rewind(struct lane_table *t);
 void lane_table_free(struct lane_table *t);
+
+void lane_hold(struct lane *l);
+void lane_release(struct lane_table *t, struct lane *l);
 
 /*
  * "TCP 127.0.0.1:39122 → 127.0.0.1:8080", "UDP *:5353", "TCP *:8080 listening"…: ASCII, with
  * bytes from the trace escaped as \xNN, plus the arrows in UTF-8.
  */
 void lane_label(const struct lane *l, struct sbuf *sb);
-/* "sent 1.2 KiB, recv 78 B, 9 calls, 1 error, 1.5 ms" */
+/* "sent 1.2 KiB, recv 78 B, 9 calls, 1 failed, 1.5 ms" */
 void lane_totals(const struct lane *l, struct sbuf *sb);
 /* The lane whose addresses and role this one shows (itself unless it is a copy). */
 const struct lane *lane_root(const struct lane *l);
+/* The connection number, found through the copies' source. */
+uint32_t lane_conn(const struct lane *l);
 /* The process's command line (escaped like labels), or "?" when unknown. */
 void lane_proc_label(const struct lane_proc *p, struct sbuf *sb);
 

@@ -1,12 +1,11 @@
 /* render_html: `socklens view --html` — one self-contained page, lanes drawn as SVG. */
 #include "view.h"
 
-bool render_html_begin(const struct view_opts *o, struct lane_table *t, FILE *out)
+void render_html_begin(const struct view_opts *o, struct lane_ops *ops, FILE *out)
 {
 	(void)o;
-	(void)t;
+	(void)ops;
 	(void)out;
-	return true;
 }
 
 void render_html_event(const struct trace_event *ev, const struct lane_hit *hit)
@@ -15,7 +14,8 @@ void render_html_event(const struct trace_event *ev, const struct lane_hit *hit)
 	(void)hit;
 }
 
-bool render_html_end(void)
+bool render_html_end(struct lane_table *t)
 {
+	(void)t;
 	return true;
 }

@@ -1,8 +1,9 @@
 /*
- * render_tty: the terminal timelines of `socklens view`. Each visible lane owns one row of
- * cells, one per column of the time axis; an event marks the cell its time falls in, the most
- * telling glyph winning. Rows are drawn once the second pass is over, grouped by process tree,
- * with both ends of a connection next to each other.
+ * render_tty: the terminal timelines of `socklens view`. Each drawn lane owns one row of cells,
+ * one per column of the time axis; an event marks the cell its time falls in, the most telling
+ * glyph winning. Lanes are chosen as they are created (the first --max-lanes that pass the
+ * filters) and drawn at the end, grouped by process tree, with both ends of a connection
+ * next to each other.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -12,16 +13,25 @@
 
 #define GUTTER 6
 
+/* What a drawn lane keeps: its cells, and whether a call passed the --call filter. */
+struct drawn {
+	struct lane *l;
+	unsigned char *cells;
+	bool hit;
+	size_t order; /* position in the final drawing order */
+};
+
 /* One view per run of the command: module state rather than a handle passed around. */
 static struct {
 	const struct view_opts *o;
 	struct lane_table *t;
 	int cols; /* track columns */
-	size_t nlanes, nprocs; /* as of the first pass; ids beyond are ignored */
 	unsigned char prio[256];
 	const char *color[256];
-	unsigned char *proc_cells; /* [proc id - 1][cols] */
-	bool *lane_hit;		   /* [lane id - 1]: has an event passing the filters */
+	struct drawn **v; /* drawn lanes in creation order; NULL where one was let go */
+	size_t n, cap, kept;
+	size_t procs_with_cells;
+	uint64_t not_drawn; /* lanes that passed the filters beyond --max-lanes */
 } tty;
 
 static const struct {
@@ -61,55 +71,101 @@ static void mark(unsigned char *cells, int64_t ts, char g)
 		*c = (unsigned char)g;
 }
 
-void render_tty_begin(const struct view_opts *o, struct lane_table *t)
+static void *xcalloc(size_t n, size_t size)
 {
-	tty.o = o;
+	void *p = calloc(n ? n : 1, size);
+	if (!p) {
+		fputs("socklens: out of memory\n", stderr);
+		exit(2);
+	}
+	return p;
+}
+
+static void lane_created(struct lane_table *t, struct lane *l)
+{
 	tty.t = t;
+	if (!view_lane_wanted(tty.o, l))
+		return;
+	if (tty.kept >= tty.o->max_lanes) {
+		tty.not_drawn++;
+		return;
+	}
+	struct drawn *d = xcalloc(1, sizeof(*d));
+	d->l = l;
+	d->cells = xcalloc(1, (size_t)tty.cols);
+	lane_hold(l);
+	l->user = d;
+	if (tty.n == tty.cap) {
+		tty.cap = tty.cap ? tty.cap * 2 : 256;
+		tty.v = realloc(tty.v, tty.cap * sizeof(*tty.v));
+		if (!tty.v)
+			exit(2);
+	}
+	tty.v[tty.n++] = d;
+	tty.kept++;
+}
+
+/* Lanes that ended before the window, or had no call through --call, give their place back. */
+static void lane_closed(struct lane_table *t, struct lane *l)
+{
+	struct drawn *d = l->user;
+	if (!d || (view_lane_ok(tty.o, l) && (!tty.o->ncalls || d->hit)))
+		return;
+	l->user = NULL;
+	for (size_t i = tty.n; i-- > 0;) {
+		if (tty.v[i] == d) {
+			tty.v[i] = NULL;
+			break;
+		}
+	}
+	free(d->cells);
+	free(d);
+	tty.kept--;
+	lane_release(t, l);
+}
+
+void render_tty_begin(const struct view_opts *o, struct lane_ops *ops)
+{
+	memset(&tty, 0, sizeof(tty));
+	tty.o = o;
 	tty.cols = o->width - GUTTER;
-	tty.nlanes = t->nlanes;
-	tty.nprocs = t->nprocs;
 	for (size_t i = 0; i < sizeof(glyph_style) / sizeof(glyph_style[0]); i++) {
 		tty.prio[(unsigned char)glyph_style[i].glyph] = glyph_style[i].prio;
 		tty.color[(unsigned char)glyph_style[i].glyph] = glyph_style[i].sgr;
 	}
-	tty.proc_cells = calloc(t->nprocs ? t->nprocs : 1, (size_t)tty.cols);
-	tty.lane_hit = calloc(t->nlanes ? t->nlanes : 1, sizeof(bool));
-	if (!tty.proc_cells || !tty.lane_hit) {
-		fputs("socklens: out of memory\n", stderr);
-		exit(2);
-	}
+	ops->created = lane_created;
+	ops->closed = lane_closed;
+	ops->ctx = NULL;
 }
 
-static unsigned char *lane_cells(struct lane *l)
+/* A process's row of cells, for the first --max-lanes processes. */
+static unsigned char *proc_cells(struct lane_proc *p)
 {
-	if (!l->user) {
-		l->user = calloc(1, (size_t)tty.cols);
-		if (!l->user) {
-			fputs("socklens: out of memory\n", stderr);
-			exit(2);
-		}
+	if (!p->user && tty.procs_with_cells < tty.o->max_lanes && view_pid_ok(tty.o, p->pid)) {
+		p->user = xcalloc(1, (size_t)tty.cols);
+		tty.procs_with_cells++;
 	}
-	return l->user;
+	return p->user;
 }
 
 void render_tty_event(const struct trace_event *ev, const struct lane_hit *hit)
 {
 	const struct view_opts *o = tty.o;
-	if (!hit->proc || hit->proc->id > tty.nprocs || !view_pid_ok(o, hit->proc->pid) ||
-	    !view_call_ok(o, ev))
+	if (!hit->proc || !view_call_ok(o, ev))
 		return;
-	unsigned char *pc = tty.proc_cells + (size_t)(hit->proc->id - 1) * (size_t)tty.cols;
+	unsigned char *pc = proc_cells(hit->proc);
 	if (ev->type == TRACE_PROC) {
-		mark(pc, ev->ts_ns, ev->fork_of >= 0 || hit->proc->t_exec != ev->ts_ns ? '[' : 'e');
+		if (pc)
+			mark(pc, ev->ts_ns, hit->proc->execs && hit->proc->t_exec == ev->ts_ns ? 'e' : '[');
 		return;
 	}
 	if (ev->type == TRACE_EXIT) {
-		mark(pc, ev->ts_ns, ']');
+		if (pc)
+			mark(pc, ev->ts_ns, ']');
 		return;
 	}
 	char g = ev->ci->glyph;
 	if (ev->failed) {
-		/* errno names are short; compare in place without building a string */
 		char name[32];
 		size_t n = ev->err.n < sizeof(name) - 1 ? ev->err.n : sizeof(name) - 1;
 		memcpy(name, ev->err.p, n);
@@ -117,16 +173,15 @@ void render_tty_event(const struct trace_event *ev, const struct lane_hit *hit)
 		g = tables_errno_soft(name) ? '?' : '!';
 	}
 	struct lane *targets[3] = { hit->lane, hit->created[0], hit->created[1] };
-	bool any = false;
 	for (size_t i = 0; i < 3; i++) {
 		struct lane *l = targets[i];
-		if (!l || l->id > tty.nlanes || (i > 0 && l == hit->lane) || !view_lane_ok(o, l))
+		if (!l || (i > 0 && l == hit->lane) || !l->user)
 			continue;
-		mark(lane_cells(l), ev->ts_ns, g);
-		tty.lane_hit[l->id - 1] = true;
-		any = true;
+		struct drawn *d = l->user;
+		mark(d->cells, ev->ts_ns, g);
+		d->hit = true;
 	}
-	if (!hit->lane && !any)
+	if (!hit->lane && pc)
 		mark(pc, ev->ts_ns, g);
 }
 
@@ -260,26 +315,19 @@ static void draw_axis(void)
 	sb_free(&ticks);
 }
 
-static bool lane_visible(const struct lane *l)
-{
-	if (!view_lane_ok(tty.o, l))
-		return false;
-	/* With a call filter, a lane shows only if one of its calls passed. */
-	return !tty.o->ncalls || tty.lane_hit[l->id - 1];
-}
 
-static bool *lane_done;
-
-static void draw_lane(const struct lane *l, const struct lane_proc *under, const char *mark_s)
+static void draw_lane(const struct drawn *d, const struct lane_proc *under, const char *mark_s)
 {
+	const struct lane *l = d->l;
 	struct sbuf label = { 0 }, totals = { 0 };
 	sb_printf(&label, "%s#%" PRIu32 " ", mark_s, l->id);
 	if (l->proc != under)
 		sb_printf(&label, "pid %" PRId64 " ", l->pid);
 	sb_printf(&label, "fd %" PRId64 "  ", l->fd);
 	lane_label(l, &label);
-	if (l->conn)
-		sb_printf(&totals, "conn %" PRIu32 " \u00b7 ", l->conn);
+	uint32_t conn = lane_conn(l);
+	if (conn)
+		sb_printf(&totals, "conn %" PRIu32 " \u00b7 ", conn);
 	lane_totals(l, &totals);
 	size_t w = (size_t)tty.o->width;
 	size_t lw = fmt_width(label.p, label.n), tw = fmt_width(totals.p, totals.n);
@@ -298,23 +346,16 @@ static void draw_lane(const struct lane *l, const struct lane_proc *under, const
 		put_fit(totals.p, totals.n, w - GUTTER);
 		fputc('\n', out);
 	}
-	/* A lane with no event in the window still shows its lifetime. */
-	unsigned char *blank = NULL;
-	const unsigned char *cells = l->user;
-	if (!cells)
-		cells = blank = calloc(1, (size_t)tty.cols);
 	/* The gutter carries the connection bracket so paired rows read as one. */
 	char prefix[32];
 	bool grouped = strcmp(mark_s, " ") != 0;
 	snprintf(prefix, sizeof(prefix), "%s%*s", grouped ? "\u2502" : " ", GUTTER - 1, "");
-	draw_cells(cells, l->t_start, l->t_end, '-', prefix);
-	free(blank);
+	draw_cells(d->cells, l->t_start, l->t_end, '-', prefix);
 	sb_free(&label);
 	sb_free(&totals);
-	lane_done[l->id - 1] = true;
 }
 
-static void draw_proc(const struct lane_proc *p)
+static void draw_proc(struct lane_proc *p)
 {
 	struct sbuf label = { 0 };
 	sb_printf(&label, "pid %" PRId64, p->pid);
@@ -334,54 +375,73 @@ static void draw_proc(const struct lane_proc *p)
 	put_fit(label.p, label.n, (size_t)tty.o->width);
 	sgr_end("1;34");
 	fputc('\n', out);
-	unsigned char *pc = tty.proc_cells + (size_t)(p->id - 1) * (size_t)tty.cols;
+	unsigned char *blank = NULL, *pc = p->user;
+	if (!pc)
+		pc = blank = xcalloc(1, (size_t)tty.cols);
 	draw_cells(pc, p->t_start, p->t_end, '~', "      ");
+	free(blank);
 	sb_free(&label);
 }
 
-/* The lanes of one connection, from its first, drawn together with a bracket. */
-static void draw_conn(const struct lane *first, const struct lane_proc *under)
+/* Drawn lanes sorted by connection, to find a lane's partners. */
+static struct drawn **by_conn;
+static size_t nby_conn;
+
+static int conn_cmp(const void *a, const void *b)
 {
-	const struct lane *head = tty.t->conn_head[first->conn];
+	const struct drawn *x = *(struct drawn *const *)a, *y = *(struct drawn *const *)b;
+	uint32_t cx = lane_conn(x->l), cy = lane_conn(y->l);
+	if (cx != cy)
+		return cx < cy ? -1 : 1;
+	return x->l->id < y->l->id ? -1 : x->l->id > y->l->id;
+}
+
+static bool *lane_done; /* [index in tty.v] */
+
+/* The lanes of one connection, from the one that brought us here, drawn with a bracket. */
+static void draw_conn(struct drawn *first, const struct lane_proc *under)
+{
+	uint32_t c = lane_conn(first->l);
+	size_t lo = 0, hi = nby_conn;
+	while (lo < hi) { /* the first entry of connection c */
+		size_t mid = (lo + hi) / 2;
+		if (lane_conn(by_conn[mid]->l) < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	size_t n = 0;
-	for (const struct lane *l = head; l; l = l->conn_next)
-		if (!lane_done[l->id - 1] && lane_visible(l))
+	for (size_t i = lo; i < nby_conn && lane_conn(by_conn[i]->l) == c; i++)
+		if (!lane_done[by_conn[i]->order])
 			n++;
-	size_t i = 0;
-	/* The lane that brought us here first, then its partners in order. */
 	draw_lane(first, under, n > 1 ? "\u256d" : " ");
-	i++;
-	for (const struct lane *l = head; l; l = l->conn_next) {
-		if (lane_done[l->id - 1] || !lane_visible(l))
+	lane_done[first->order] = true;
+	size_t k = 1;
+	for (size_t i = lo; i < nby_conn && lane_conn(by_conn[i]->l) == c; i++) {
+		struct drawn *d = by_conn[i];
+		if (lane_done[d->order])
 			continue;
-		i++;
-		draw_lane(l, under, i == n ? "\u2570" : "\u251c");
+		k++;
+		draw_lane(d, under, k == n ? "\u2570" : "\u251c");
+		lane_done[d->order] = true;
 	}
 }
 
-void render_tty_end(FILE *f)
+static void header(struct lane_table *t)
 {
-	out = f;
-	struct lane_table *t = tty.t;
 	const struct view_opts *o = tty.o;
-	lane_done = calloc(t->nlanes ? t->nlanes : 1, sizeof(bool));
-
-	size_t visible = 0;
-	for (struct lane *l = t->lanes; l; l = l->next)
-		if (lane_visible(l))
-			visible++;
 	struct sbuf sb = { 0 };
-	sb_printf(&sb, "%zu process%s, %zu lane%s", t->nprocs, t->nprocs == 1 ? "" : "es", t->nlanes,
-		  t->nlanes == 1 ? "" : "s");
-	if (visible != t->nlanes)
-		sb_printf(&sb, " (%zu shown)", visible);
+	sb_printf(&sb, "%" PRIu32 " process%s, %" PRIu32 " lane%s", t->nprocs,
+		  t->nprocs == 1 ? "" : "es", t->nlanes, t->nlanes == 1 ? "" : "s");
+	if (tty.kept != t->nlanes)
+		sb_printf(&sb, " (%zu drawn)", tty.kept);
 	sb_printf(&sb, ", %" PRIu64 " calls (%" PRIu64 " failed)", t->calls, t->errors);
 	if (t->nconns)
 		sb_printf(&sb, ", %" PRIu32 " connection%s paired", t->nconns, t->nconns == 1 ? "" : "s");
 	if (t->lost)
 		sb_printf(&sb, ", %" PRIu64 " lines lost", t->lost);
 	sb_puts(&sb, ", ");
-	fmt_dur(&sb, t->events ? t->t_max - t->t_min : 0);
+	fmt_dur(&sb, o->t1 - o->t0);
 	sgr("1");
 	put_fit(sb.p, sb.n, (size_t)o->width);
 	sgr_end("1");
@@ -397,7 +457,15 @@ void render_tty_end(FILE *f)
 		fputc('\n', out);
 	}
 	sb_free(&sb);
-	if (!t->events) {
+}
+
+void render_tty_end(struct lane_table *t, FILE *f)
+{
+	out = f;
+	tty.t = t;
+	const struct view_opts *o = tty.o;
+	header(t);
+	if (!o->events) {
 		fputs("(no events)\n", out);
 		goto done;
 	}
@@ -405,79 +473,126 @@ void render_tty_end(FILE *f)
 
 	/* Fork markers on the parent's row. */
 	for (struct lane_proc *p = t->procs; p; p = p->next)
-		if (p->parent && view_pid_ok(o, p->parent->pid) && p->t_start >= o->w0 &&
-		    p->t_start <= o->w1)
-			mark(tty.proc_cells + (size_t)(p->parent->id - 1) * (size_t)tty.cols,
-			     p->t_start, '+');
+		if (p->parent && p->parent->user && p->t_start >= o->w0 && p->t_start <= o->w1)
+			mark(p->parent->user, p->t_start, '+');
+
+	/* Drawn lanes, compacted; then by connection for draw_conn's lookups. */
+	size_t n = 0;
+	for (size_t i = 0; i < tty.n; i++)
+		if (tty.v[i])
+			tty.v[n++] = tty.v[i];
+	tty.n = n;
+	for (size_t i = 0; i < n; i++)
+		tty.v[i]->order = i;
+	lane_done = xcalloc(n + 1, sizeof(bool));
+	by_conn = xcalloc(n + 1, sizeof(*by_conn));
+	nby_conn = 0;
+	for (size_t i = 0; i < n; i++)
+		if (lane_conn(tty.v[i]->l))
+			by_conn[nby_conn++] = tty.v[i];
+	qsort(by_conn, nby_conn, sizeof(*by_conn), conn_cmp);
+
+	/* Each process's drawn lanes, as index lists in creation order. */
+	uint32_t np = t->nprocs;
+	size_t *first = xcalloc(np + 1, sizeof(size_t)), *next = xcalloc(n + 1, sizeof(size_t));
+	size_t *last = xcalloc(np + 1, sizeof(size_t));
+	for (size_t i = n; i-- > 0;) { /* backwards, so the lists come out in order */
+		uint32_t pid = tty.v[i]->l->proc->id;
+		next[i] = first[pid];
+		first[pid] = i + 1;
+	}
+	(void)last;
 
 	/* Processes in tree order: each parent, then its children, depth first. */
-	size_t np = t->nprocs;
-	struct lane_proc **first_child = calloc(np + 1, sizeof(*first_child));
-	struct lane_proc **next_sib = calloc(np + 1, sizeof(*next_sib));
-	struct lane_proc **last_child = calloc(np + 1, sizeof(*last_child));
-	struct lane_proc **stack = calloc(np + 1, sizeof(*stack));
+	struct lane_proc **by_id = xcalloc(np + 1, sizeof(*by_id));
+	uint32_t *first_child = xcalloc(np + 1, sizeof(uint32_t));
+	uint32_t *next_sib = xcalloc(np + 1, sizeof(uint32_t));
+	uint32_t *last_child = xcalloc(np + 1, sizeof(uint32_t));
+	uint32_t *stack = xcalloc(np + 1, sizeof(uint32_t));
 	for (struct lane_proc *p = t->procs; p; p = p->next) {
+		by_id[p->id] = p;
 		if (!p->parent)
 			continue;
 		uint32_t pi = p->parent->id;
 		if (last_child[pi])
-			next_sib[last_child[pi]->id] = p;
+			next_sib[last_child[pi]] = p->id;
 		else
-			first_child[pi] = p;
-		last_child[pi] = p;
+			first_child[pi] = p->id;
+		last_child[pi] = p->id;
 	}
-	size_t shown = 0;
+	uint64_t procs_not_drawn = 0;
 	for (struct lane_proc *root = t->procs; root; root = root->next) {
 		if (root->parent)
 			continue;
 		size_t sp = 0;
-		stack[sp++] = root;
+		stack[sp++] = root->id;
 		while (sp) {
-			struct lane_proc *p = stack[--sp];
-			/* push children in reverse so the first child is drawn first */
-			size_t mark_sp = sp;
-			for (struct lane_proc *c = first_child[p->id]; c; c = next_sib[c->id])
+			struct lane_proc *p = by_id[stack[--sp]];
+			size_t base = sp;
+			for (uint32_t c = first_child[p->id]; c; c = next_sib[c])
 				stack[sp++] = c;
-			for (size_t a = mark_sp, b = sp - 1; sp > mark_sp && a < b; a++, b--) {
-				struct lane_proc *tmp = stack[a];
-				stack[a] = stack[b];
-				stack[b] = tmp;
+			for (size_t a = base, b = sp; b > a + 1; a++, b--) { /* first child on top */
+				uint32_t x = stack[a];
+				stack[a] = stack[b - 1];
+				stack[b - 1] = x;
 			}
 			if (!view_pid_ok(o, p->pid))
 				continue;
 			bool any = false;
-			for (struct lane *l = p->lanes; l; l = l->proc_next)
-				if (!lane_done[l->id - 1] && lane_visible(l))
+			for (size_t i = first[p->id]; i; i = next[i - 1])
+				if (!lane_done[i - 1])
 					any = true;
-			if (!any && (o->nfds || o->ncalls))
+			/* A process without lanes still tells of forks and execs, unless filtering. */
+			if (!any && (o->nfds || o->ncalls || !p->user)) {
+				procs_not_drawn += !p->user && !o->nfds && !o->ncalls;
 				continue;
+			}
 			draw_proc(p);
-			for (struct lane *l = p->lanes; l; l = l->proc_next) {
-				if (lane_done[l->id - 1] || !lane_visible(l))
+			for (size_t i = first[p->id]; i; i = next[i - 1]) {
+				struct drawn *d = tty.v[i - 1];
+				if (lane_done[i - 1])
 					continue;
-				if (l->conn)
-					draw_conn(l, p);
+				if (lane_conn(d->l))
+					draw_conn(d, p);
 				else
-					draw_lane(l, p, " ");
-				shown++;
+					draw_lane(d, p, " ");
+				lane_done[i - 1] = true;
 			}
 		}
 	}
+	if (!n && (o->npids || o->nfds || o->ncalls))
+		fputs("(no lanes match the filters)\n", out);
+	if (tty.not_drawn || procs_not_drawn) {
+		fprintf(out, "(%" PRIu64 " more lanes and %" PRIu64
+			     " more processes not drawn: narrow with --pid, --fd, --call, --from/--to,"
+			     " or raise --max-lanes)\n",
+			tty.not_drawn, procs_not_drawn);
+	}
+	sgr("2");
+	fprintf(out, "%s\n", tables_legend());
+	sgr_end("2");
+	free(first);
+	free(next);
+	free(last);
+	free(by_id);
 	free(first_child);
 	free(next_sib);
 	free(last_child);
 	free(stack);
-	if (!shown && (o->npids || o->nfds || o->ncalls))
-		fputs("(no lanes match the filters)\n", out);
-	sgr("2");
-	fprintf(out, "%s\n", tables_legend());
-	sgr_end("2");
-done:
-	for (struct lane *l = t->lanes; l; l = l->next) {
-		free(l->user);
-		l->user = NULL;
-	}
-	free(tty.proc_cells);
-	free(tty.lane_hit);
+	free(by_conn);
 	free(lane_done);
+done:
+	for (size_t i = 0; i < tty.n; i++) {
+		if (!tty.v[i])
+			continue;
+		tty.v[i]->l->user = NULL;
+		lane_release(t, tty.v[i]->l);
+		free(tty.v[i]->cells);
+		free(tty.v[i]);
+	}
+	free(tty.v);
+	for (struct lane_proc *p = t->procs; p; p = p->next) {
+		free(p->user);
+		p->user = NULL;
+	}
 }

@@ -64,13 +64,73 @@ static int by_time(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* "a matters less than b": fewer bytes, or as many and created later. */
+static bool less(const struct lane *a, const struct lane *b)
+{
+	uint64_t x = a->bytes_in + a->bytes_out, y = b->bytes_in + b->bytes_out;
+	return x != y ? x < y : a->id > b->id;
+}
+
 static int by_bytes(const void *a, const void *b)
 {
 	const struct lane *x = *(const struct lane *const *)a, *y = *(const struct lane *const *)b;
-	uint64_t bx = x->bytes_in + x->bytes_out, by = y->bytes_in + y->bytes_out;
-	if (bx != by)
-		return bx > by ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
+	return less(x, y) ? 1 : less(y, x) ? -1 : 0;
+}
+
+/* The busiest lanes so far, as a min-heap: the least busy is the one to let go. */
+struct top {
+	struct lane_table *t;
+	struct lane **v;
+	size_t n, cap, limit; /* limit 0: keep all */
+};
+
+static void heap_swap(struct lane **v, size_t a, size_t b)
+{
+	struct lane *x = v[a];
+	v[a] = v[b];
+	v[b] = x;
+}
+
+static void heap_down(struct top *tp, size_t i)
+{
+	for (;;) {
+		size_t m = i, l = 2 * i + 1, r = l + 1;
+		if (l < tp->n && less(tp->v[l], tp->v[m]))
+			m = l;
+		if (r < tp->n && less(tp->v[r], tp->v[m]))
+			m = r;
+		if (m == i)
+			return;
+		heap_swap(tp->v, i, m);
+		i = m;
+	}
+}
+
+static void top_closed(struct lane_table *t, struct lane *l)
+{
+	struct top *tp = t->ops.ctx;
+	if (tp->limit && tp->n == tp->limit) {
+		if (!less(tp->v[0], l))
+			return;
+		lane_release(tp->t, tp->v[0]);
+		lane_hold(l);
+		tp->v[0] = l;
+		heap_down(tp, 0);
+		return;
+	}
+	if (tp->n == tp->cap) {
+		tp->cap = tp->cap ? tp->cap * 2 : 64;
+		tp->v = realloc(tp->v, tp->cap * sizeof(*tp->v));
+		if (!tp->v)
+			exit(EXIT_USAGE);
+	}
+	lane_hold(l);
+	size_t i = tp->n++;
+	tp->v[i] = l;
+	while (i > 0 && less(tp->v[i], tp->v[(i - 1) / 2])) {
+		heap_swap(tp->v, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
 }
 
 static void print_calls(struct stat_table *st)
@@ -158,7 +218,9 @@ int cmd_stats(int argc, char **argv)
 	struct errno_stat *errs = NULL;
 	size_t nerrs = 0;
 	struct lane_table t;
-	lane_table_init(&t);
+	struct top tp = { .t = &t, .limit = (size_t)top };
+	struct lane_ops ops = { .closed = top_closed, .ctx = &tp };
+	lane_table_init(&t, &ops);
 	const struct trace_event *ev;
 	struct lane_hit hit;
 	while ((ev = stream_next(&s))) {
@@ -195,7 +257,8 @@ int cmd_stats(int argc, char **argv)
 		fmt_dur(&sb, t.t_max - t.t_min);
 	else
 		sb_puts(&sb, "0 s");
-	printf("%" PRIu64 " events, %zu processes, %zu descriptors, %" PRIu64 " calls (%" PRIu64
+	printf("%" PRIu64 " events, %" PRIu32 " processes, %" PRIu32 " descriptors, %" PRIu64
+	       " calls (%" PRIu64
 	       " failed) over %s",
 	       t.events, t.nprocs, t.nlanes, t.calls, t.errors, sb_str(&sb));
 	if (t.lost)
@@ -211,19 +274,14 @@ int cmd_stats(int argc, char **argv)
 	}
 
 	if (t.nlanes) {
-		struct lane **v = malloc(t.nlanes * sizeof(*v));
-		size_t n = 0;
-		for (struct lane *l = t.lanes; l; l = l->next)
-			v[n++] = l;
-		qsort(v, n, sizeof(*v), by_bytes);
-		size_t shown = top && (size_t)top < n ? (size_t)top : n;
+		qsort(tp.v, tp.n, sizeof(*tp.v), by_bytes);
 		printf("\ndescriptors by bytes moved");
-		if (shown < n)
-			printf(" (top %zu of %zu)", shown, n);
+		if (tp.n < t.nlanes)
+			printf(" (top %zu of %" PRIu32 ")", tp.n, t.nlanes);
 		printf("\n%6s %-14s %10s %10s %7s %7s  %s\n", "lane", "pid:fd", "sent", "recv",
 		       "calls", "failed", "what");
-		for (size_t i = 0; i < shown; i++) {
-			const struct lane *l = v[i];
+		for (size_t i = 0; i < tp.n; i++) {
+			const struct lane *l = tp.v[i];
 			struct sbuf a = { 0 }, b = { 0 }, what = { 0 }, id = { 0 };
 			fmt_bytes(&a, l->bytes_out);
 			fmt_bytes(&b, l->bytes_in);
@@ -236,8 +294,10 @@ int cmd_stats(int argc, char **argv)
 			sb_free(&what);
 			sb_free(&id);
 		}
-		free(v);
 	}
+	for (size_t i = 0; i < tp.n; i++)
+		lane_release(&t, tp.v[i]);
+	free(tp.v);
 	sb_free(&sb);
 	for (size_t i = 0; i < st.n; i++)
 		free(st.v[i].name);

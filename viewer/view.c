@@ -26,6 +26,7 @@ static const char view_usage[] =
 	"  --from TIME          start of the window, from the trace start (1.5s, 200ms, 30us)\n"
 	"  --to TIME            end of the window, from the trace start\n"
 	"  --width N            columns to fit (default: the terminal's, or 100)\n"
+	"  --max-lanes N        draw at most N lanes (default 500, 0 for all)\n"
 	"  --color WHEN         auto (default: on a terminal unless NO_COLOR is set), always, never\n"
 	"  -h, --help           this help\n"
 	"\n"
@@ -58,11 +59,16 @@ static bool fd_match(const struct view_fd *v, size_t n, const struct lane *l)
 	return false;
 }
 
-bool view_lane_ok(const struct view_opts *o, const struct lane *l)
+bool view_lane_wanted(const struct view_opts *o, const struct lane *l)
 {
 	if (!view_pid_ok(o, l->pid) || (o->nfds && !fd_match(o->fds, o->nfds, l)))
 		return false;
-	return l->t_end >= o->w0 && l->t_start <= o->w1;
+	return l->t_start <= o->w1;
+}
+
+bool view_lane_ok(const struct view_opts *o, const struct lane *l)
+{
+	return view_lane_wanted(o, l) && l->t_end >= o->w0;
 }
 
 bool view_call_ok(const struct view_opts *o, const struct trace_event *ev)
@@ -203,7 +209,7 @@ static void free_opts(struct view_opts *o)
 
 int cmd_view(int argc, char **argv)
 {
-	enum { O_HTML = 256, O_LANE, O_PID, O_FD, O_CALL, O_FROM, O_TO, O_WIDTH, O_COLOR, O_PARSER };
+	enum { O_HTML = 256, O_LANE, O_PID, O_FD, O_CALL, O_FROM, O_TO, O_WIDTH, O_COLOR, O_PARSER, O_MAX };
 	static const struct option opts[] = {
 		{ "html", required_argument, NULL, O_HTML },
 		{ "lane", required_argument, NULL, O_LANE },
@@ -213,13 +219,14 @@ int cmd_view(int argc, char **argv)
 		{ "from", required_argument, NULL, O_FROM },
 		{ "to", required_argument, NULL, O_TO },
 		{ "width", required_argument, NULL, O_WIDTH },
+		{ "max-lanes", required_argument, NULL, O_MAX },
 		{ "color", required_argument, NULL, O_COLOR },
 		{ "colour", required_argument, NULL, O_COLOR },
 		{ "parser", required_argument, NULL, O_PARSER },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct view_opts o = { .to_ns = -1 };
+	struct view_opts o = { .to_ns = -1, .max_lanes = 500 };
 	const char *html = NULL, *color = "auto";
 	int rc = EXIT_USAGE;
 	int c;
@@ -270,6 +277,16 @@ int cmd_view(int argc, char **argv)
 			o.width = (int)w;
 			break;
 		}
+		case O_MAX: {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*end || end == optarg || n < 0) {
+				usage_error("view", "--max-lanes wants a number (0 for all)");
+				goto out;
+			}
+			o.max_lanes = n ? (size_t)n : SIZE_MAX;
+			break;
+		}
 		case O_COLOR:
 			color = optarg;
 			break;
@@ -311,23 +328,29 @@ int cmd_view(int argc, char **argv)
 		stream_close(&s);
 		goto out;
 	}
-	struct lane_table t;
-	lane_table_init(&t);
 	const struct trace_event *ev;
-	struct lane_hit hit;
-	/* First pass: lanes, their labels and pairs, and the time span. */
-	while ((ev = stream_next(&s)))
-		lane_feed(&t, ev, &hit);
-	lane_finish(&t);
+	/* First pass: the time span (and the bad lines, reported once). */
+	o.t0 = INT64_MAX;
+	o.t1 = INT64_MIN;
+	while ((ev = stream_next(&s))) {
+		int64_t end = ev->ts_ns + (ev->type == TRACE_CALL && ev->dur_ns > 0 ? ev->dur_ns : 0);
+		if (ev->ts_ns < o.t0)
+			o.t0 = ev->ts_ns;
+		if (end > o.t1)
+			o.t1 = end;
+	}
+	o.events = s.events;
 	rc = stream_finish(&s);
-	o.t0 = t.events ? t.t_min : 0;
+	if (!o.events)
+		o.t0 = o.t1 = 0;
 	o.w0 = o.t0 + o.from_ns;
-	o.w1 = o.to_ns >= 0 ? o.t0 + o.to_ns : (t.events ? t.t_max : 0);
+	o.w1 = o.to_ns >= 0 ? o.t0 + o.to_ns : o.t1;
 	if (o.w1 < o.w0)
 		o.w1 = o.w0;
 
 	FILE *hf = NULL;
 	bool detail = o.nlanes || o.nlane_ids;
+	struct lane_ops ops = { 0 };
 	if (html) {
 		hf = fopen(html, "w");
 		if (!hf) {
@@ -335,18 +358,20 @@ int cmd_view(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto close;
 		}
-		render_html_begin(&o, &t, hf);
+		render_html_begin(&o, &ops, hf);
 	} else if (detail) {
-		render_tty_detail_begin(&o, &t, stdout);
+		render_tty_detail_begin(&o, &ops, stdout);
 	} else {
-		render_tty_begin(&o, &t);
+		render_tty_begin(&o, &ops);
 	}
-	/* Second pass: the same events again, now placed on a known time axis. */
+	/* Second pass: lanes, placed on the now known time axis as they go. */
 	if (!stream_rewind(&s)) {
 		fprintf(stderr, "socklens view: cannot read the input a second time\n");
 		rc = EXIT_USAGE;
 	}
-	lane_rewind(&t);
+	struct lane_table t;
+	lane_table_init(&t, &ops);
+	struct lane_hit hit;
 	while ((ev = stream_next(&s))) {
 		lane_feed(&t, ev, &hit);
 		if (html)
@@ -356,26 +381,23 @@ int cmd_view(int argc, char **argv)
 		else
 			render_tty_event(ev, &hit);
 	}
-	if (t.diverged || t.nlanes_pass != t.nlanes) {
-		fprintf(stderr, "socklens view: internal error: the second pass saw other lanes\n");
-		rc = EXIT_USAGE;
-	}
+	lane_finish(&t);
 	if (html) {
-		if (!render_html_end() || fclose(hf) != 0) {
+		if (!render_html_end(&t) || fclose(hf) != 0) {
 			fprintf(stderr, "socklens view: %s: write error\n", html);
 			rc = EXIT_USAGE;
 		} else {
-			fprintf(stderr, "socklens: wrote %s (%zu lanes)\n", html, t.nlanes);
+			fprintf(stderr, "socklens: wrote %s (%" PRIu32 " lanes)\n", html, t.nlanes);
 		}
 	} else if (detail) {
-		render_tty_detail_end();
+		render_tty_detail_end(&t);
 	} else {
-		render_tty_end(stdout);
+		render_tty_end(&t, stdout);
 	}
 	if (fflush(stdout) != 0)
 		rc = EXIT_USAGE;
-close:
 	lane_table_free(&t);
+close:
 	stream_close(&s);
 out:
 	free_opts(&o);

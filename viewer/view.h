@@ -23,30 +23,35 @@ struct view_opts {
 	size_t nlane_ids;
 	int width;
 	bool color;
+	size_t max_lanes; /* lanes drawn at most (tty and HTML) */
 
-	/* filled in before the second pass */
-	int64_t t0;	/* start of the trace */
+	/* filled in by the first pass */
+	uint64_t events;
+	int64_t t0, t1; /* start and end of the trace */
 	int64_t w0, w1; /* the window shown, absolute */
 };
 
 bool view_pid_ok(const struct view_opts *o, int64_t pid);
+/* The filters a lane can be judged by when it is created: pid, fd, the window's end. */
+bool view_lane_wanted(const struct view_opts *o, const struct lane *l);
+/* ...and when it has ended: the window's start. */
 bool view_lane_ok(const struct view_opts *o, const struct lane *l);
 bool view_call_ok(const struct view_opts *o, const struct trace_event *ev);
 bool view_detail_lane(const struct view_opts *o, const struct lane *l);
 
 /* The terminal timelines. */
-void render_tty_begin(const struct view_opts *o, struct lane_table *t);
+void render_tty_begin(const struct view_opts *o, struct lane_ops *ops);
 void render_tty_event(const struct trace_event *ev, const struct lane_hit *hit);
-void render_tty_end(FILE *out);
+void render_tty_end(struct lane_table *t, FILE *out);
 
 /* The detail listing of one or more lanes, like a friendlier strace. */
-void render_tty_detail_begin(const struct view_opts *o, struct lane_table *t, FILE *out);
+void render_tty_detail_begin(const struct view_opts *o, struct lane_ops *ops, FILE *out);
 void render_tty_detail_event(const struct trace_event *ev, const struct lane_hit *hit);
-void render_tty_detail_end(void);
+void render_tty_detail_end(struct lane_table *t);
 
 /* The self-contained HTML page. */
-bool render_html_begin(const struct view_opts *o, struct lane_table *t, FILE *out);
+void render_html_begin(const struct view_opts *o, struct lane_ops *ops, FILE *out);
 void render_html_event(const struct trace_event *ev, const struct lane_hit *hit);
-bool render_html_end(void);
+bool render_html_end(struct lane_table *t);
 
 #endif
