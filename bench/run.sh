@@ -1,0 +1,336 @@
+#!/bin/bash
+# make bench: each workload untraced (A), under socklens (B) and under strace (C), in rounds
+# interleaved A B C A B C..., medians per mode, ratios to A. Prints one Markdown table and
+# writes it to bench/results/YYYY-MM-DD.md (and latest.md). Loopback only, ports chosen at run
+# time, every process started here stopped by its pid.
+set -u
+BUILD=${BUILD:-$(pwd)/build}
+ROUNDS=${ROUNDS:-5}              # rounds of the small workloads
+SERVER_ROUNDS=${SERVER_ROUNDS:-3} # rounds of redis and nginx
+PP_N=${PP_N:-20000}              # ping-pong round trips
+UDP_N=${UDP_N:-20000}
+CHURN_N=${CHURN_N:-3000}         # connections
+REDIS_N=${REDIS_N:-40000}        # requests per redis-benchmark test (SET, then GET)
+WRK_SECS=${WRK_SECS:-3}
+VIEW_N=${VIEW_N:-1000000}
+SHIM=$BUILD/libsocklens.so
+B=$BUILD/bench
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/socklens-bench.XXXXXX")
+STRACE_ARGS=(-f -qq -e trace=%network,read,write,close -o)
+SERVER_PID=
+WRAP_PID=
+
+cleanup() {
+	[ -n "$SERVER_PID" ] && kill -KILL "$SERVER_PID" 2>/dev/null
+	[ -n "$WRAP_PID" ] && kill -KILL "$WRAP_PID" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '%s\n' "$*" >&2; }
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# A TCP port on 127.0.0.1 nothing listens on right now.
+free_port() {
+	local p
+	for _ in $(seq 1 200); do
+		p=$((10000 + RANDOM % 20000)) # below the ephemeral range
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+	done
+	echo 0
+}
+
+# wait_port PORT: until something accepts there (bounded, about 10 s).
+wait_port() {
+	for _ in $(seq 1 200); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# stop_pid PID: SIGTERM, then SIGKILL after about 10 s.
+stop_pid() {
+	kill -TERM "$1" 2>/dev/null
+	for _ in $(seq 1 200); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	kill -KILL "$1" 2>/dev/null
+}
+
+# Runs "$@" as mode A (untraced), B (socklens into $TRACE) or C (strace into $TRACE).
+run_mode() {
+	local mode=$1; shift
+	rm -f "$TRACE"
+	case $mode in
+	A) "$@" ;;
+	B) SOCKLENS_OUT=$TRACE LD_PRELOAD=$SHIM "$@" ;;
+	C) strace "${STRACE_ARGS[@]}" "$TRACE" "$@" ;;
+	esac
+}
+
+# Trace figures: lines, bytes per line, call lines (socklens: "type":"call"; strace: one per
+# system call, the "resumed" halves of interrupted calls not counted again).
+trace_figures() { # MODE FILE -> "lines bytes_per_line calls torn"
+	local lines bytes calls torn
+	lines=$(wc -l < "$2")
+	bytes=$(wc -c < "$2")
+	if [ "$1" = B ]; then
+		calls=$(grep -c '"type":"call"' "$2")
+		# Whole lines: each is one {...} object, no NUL bytes anywhere.
+		torn=$(tr -d '\000' < "$2" | grep -vc '^{.*}$')
+		[ "$(tr -dc '\000' < "$2" | wc -c)" -eq 0 ] || torn=$((torn + 1))
+	else
+		calls=$(grep -v -e 'resumed>' -e '^[0-9]* *+++ ' -e '^[0-9]* *--- ' "$2" | wc -l)
+		torn=0
+	fi
+	echo "$lines $(awk -v b="$bytes" -v l="$lines" 'BEGIN { printf "%.0f", l ? b / l : 0 }') $calls $torn"
+}
+
+# Bytes a server sent, as its trace says (sum of what the send-family calls returned).
+sent_bytes() { # MODE FILE
+	if [ "$1" = B ]; then
+		grep '"type":"call"' "$2" | grep -E '"call":"(write|writev|send|sendto|sendmsg|sendfile)"' |
+			awk 'match($0, /"ret":[0-9]+/) { s += substr($0, RSTART + 6, RLENGTH - 6) } END { printf "%.0f\n", s }'
+	else
+		grep -E '(^[0-9]+ +(write|writev|sendto|sendmsg|sendfile)\(|<\.\.\. (write|writev|sendto|sendmsg|sendfile) resumed>)' "$2" |
+			awk 'match($0, / = [0-9]+$/) { s += substr($0, RSTART + 3) } END { printf "%.0f\n", s }'
+	fi
+}
+
+RESULTS=$WORK/results   # one line per workload: fields separated by |
+: > "$RESULTS"
+
+# ---- small workloads: the program reports ns= ops= calls= ----
+micro() { # NAME UNIT CMD...
+	local name=$1 unit=$2; shift 2
+	local d=$WORK/$name
+	mkdir -p "$d"
+	TRACE=$d/trace
+	say "== $name: $ROUNDS rounds of A B C"
+	for r in $(seq 1 "$ROUNDS"); do
+		for m in A B C; do
+			local out
+			out=$(run_mode "$m" "$@" 2> "$d/err") || { say "$name ($m) failed: $(head -3 "$d/err")"; continue; }
+			local ns ops calls scalls
+			ns=$(sed -n 's/.*ns=\([0-9]*\).*/\1/p' <<< "$out")
+			ops=$(sed -n 's/.*ops=\([0-9]*\).*/\1/p' <<< "$out")
+			calls=$(sed -n 's/.* calls=\([0-9]*\).*/\1/p' <<< "$out")
+			scalls=$(sed -n 's/.*strace_calls=\([0-9]*\).*/\1/p' <<< "$out")
+			awk -v n="$ns" -v o="$ops" 'BEGIN { printf "%.3f\n", n / o / 1000 }' >> "$d/$m.us"
+			if [ "$m" != A ]; then
+				read -r lines bpl tcalls torn <<< "$(trace_figures "$m" "$TRACE")"
+				local ok=yes
+				if [ "$m" = B ]; then
+					[ "$tcalls" -eq "$calls" ] && [ "$torn" -eq 0 ] || ok="NO ($tcalls of $calls, $torn bad)"
+				else
+					[ "$tcalls" -ge "$scalls" ] || ok="NO ($tcalls of $scalls)"
+				fi
+				echo "$lines $bpl $ok" > "$d/$m.fig"
+			fi
+		done
+	done
+	row "$name" "$unit" time "$d"
+}
+
+# row NAME UNIT time|rate DIR: medians and ratios into $RESULTS.
+row() {
+	local name=$1 unit=$2 kind=$3 d=$4 a b c
+	a=$(median < "$d/A.us"); b=$(median < "$d/B.us"); c=$(median < "$d/C.us")
+	local rb rc
+	rb=$(awk -v a="$a" -v x="$b" 'BEGIN { printf (a > 0 && x > 0) ? "%.2f" : "-", x / a }')
+	rc=$(awk -v a="$a" -v x="$c" 'BEGIN { printf (a > 0 && x > 0) ? "%.2f" : "-", x / a }')
+	local fb fc
+	fb=$(cat "$d/B.fig" 2>/dev/null || echo "- - -")
+	fc=$(cat "$d/C.fig" 2>/dev/null || echo "- - -")
+	echo "$name|$unit|$a|$b|$rb|$c|$rc|$fb|$fc" >> "$RESULTS"
+}
+
+# ---- servers ----
+redis_once() { # MODE DIR -> rps into DIR/MODE.us, figures into DIR/MODE.fig
+	local m=$1 d=$2 port
+	port=$(free_port)
+	rm -f "$d/redis.pid"
+	TRACE=$d/trace
+	run_mode "$m" redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
+		--dir "$d" --pidfile "$d/redis.pid" --logfile "$d/redis.log" --daemonize no \
+		--protected-mode no > /dev/null 2>&1 &
+	WRAP_PID=$!
+	if ! wait_port "$port"; then
+		say "redis ($m) did not start: $(tail -2 "$d/redis.log" 2>/dev/null)"; stop_pid "$WRAP_PID"; WRAP_PID=; return
+	fi
+	SERVER_PID=$(cat "$d/redis.pid" 2>/dev/null)
+	local csv
+	csv=$(redis-benchmark -h 127.0.0.1 -p "$port" -n "$REDIS_N" -c 20 -d 16 -t set,get --csv 2>/dev/null)
+	[ -n "$SERVER_PID" ] && stop_pid "$SERVER_PID"
+	wait "$WRAP_PID" 2>/dev/null
+	SERVER_PID= WRAP_PID=
+	# Requests per second over both tests: 2N requests in the sum of the two tests' times.
+	sed -n 's/^"\(SET\|GET\)","\([0-9.]*\)".*/\2/p' <<< "$csv" |
+		awk '{ t += 1 / $1; n++ } END { if (n == 2) printf "%.0f\n", 2 / t }' >> "$d/$m.us"
+	if [ "$m" != A ]; then
+		read -r lines bpl tcalls torn <<< "$(trace_figures "$m" "$TRACE")"
+		# What the clients received: "+OK\r\n" per SET, "$16\r\n" + 16 bytes + "\r\n" per GET.
+		local want=$((REDIS_N * 5 + REDIS_N * 23)) got ok
+		got=$(sent_bytes "$m" "$TRACE")
+		ok=$(awk -v g="$got" -v w="$want" -v t="$torn" 'BEGIN { d = (g - w) / w; if (d < 0) d = -d;
+			printf (d <= 0.01 && t == 0) ? "yes (%.0f B sent / %.0f B)" : "NO (%.0f B sent / %.0f B)", g, w }')
+		echo "$lines $bpl $ok" > "$d/$m.fig"
+	fi
+}
+
+nginx_once() {
+	local m=$1 d=$2 port
+	port=$(free_port)
+	rm -f "$d/nginx.pid"
+	mkdir -p "$d/www" "$d/tmp"
+	head -c 1024 /dev/zero | tr '\0' 'n' > "$d/www/small.html"
+	local user=
+	[ "$(id -u)" = 0 ] && user="user $(id -un);"
+	cat > "$d/nginx.conf" <<-EOF
+	$user
+	daemon off;
+	master_process on;
+	worker_processes 1;
+	pid $d/nginx.pid;
+	error_log $d/error.log;
+	events { worker_connections 1024; }
+	http {
+		access_log off;
+		sendfile on;
+		client_body_temp_path $d/tmp;
+		proxy_temp_path $d/tmp;
+		fastcgi_temp_path $d/tmp;
+		uwsgi_temp_path $d/tmp;
+		scgi_temp_path $d/tmp;
+		server { listen 127.0.0.1:$port; root $d/www; }
+	}
+	EOF
+	TRACE=$d/trace
+	run_mode "$m" nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log" > /dev/null 2>&1 &
+	WRAP_PID=$!
+	if ! wait_port "$port"; then
+		say "nginx ($m) did not start: $(tail -2 "$d/error.log" 2>/dev/null)"; stop_pid "$WRAP_PID"; WRAP_PID=; return
+	fi
+	SERVER_PID=$(cat "$d/nginx.pid" 2>/dev/null)
+	local out
+	out=$(wrk -t1 -c16 -d"${WRK_SECS}s" -s "$TOP/bench/wrk-report.lua" "http://127.0.0.1:$port/small.html" 2>/dev/null)
+	[ -n "$SERVER_PID" ] && stop_pid "$SERVER_PID"
+	wait "$WRAP_PID" 2>/dev/null
+	SERVER_PID= WRAP_PID=
+	local rps bytes errs
+	rps=$(sed -n 's/^wrk_rps=\([0-9.]*\).*/\1/p' <<< "$out")
+	bytes=$(sed -n 's/.*wrk_bytes=\([0-9]*\).*/\1/p' <<< "$out")
+	errs=$(sed -n 's/.*wrk_errors=\([0-9]*\).*/\1/p' <<< "$out")
+	[ -n "$rps" ] && [ "${errs:-1}" = 0 ] && echo "$rps" >> "$d/$m.us"
+	if [ "$m" != A ] && [ -n "$bytes" ]; then
+		read -r lines bpl tcalls torn <<< "$(trace_figures "$m" "$TRACE")"
+		local got ok
+		got=$(sent_bytes "$m" "$TRACE")
+		# Responses in flight when wrk stops were sent but not counted by wrk: at most one
+		# per connection, so the trace may say up to 16 responses more.
+		ok=$(awk -v g="$got" -v w="$bytes" -v t="$torn" 'BEGIN { d = g - w;
+			printf (d >= 0 && d <= 16 * 1400 && t == 0) ? "yes (%.0f B sent / %.0f B)" : "NO (%.0f B sent / %.0f B)", g, w }')
+		echo "$lines $bpl $ok" > "$d/$m.fig"
+	fi
+}
+
+server() { # NAME FUNC
+	local name=$1 fn=$2 d=$WORK/$1
+	mkdir -p "$d"
+	if ! command -v "$name-server" >/dev/null 2>&1 && ! command -v "$name" >/dev/null 2>&1; then
+		echo "$name|rps|skipped: not installed|||||||||" >> "$RESULTS"; return
+	fi
+	say "== $name: $SERVER_ROUNDS rounds of A B C"
+	for r in $(seq 1 "$SERVER_ROUNDS"); do
+		for m in A B C; do "$fn" "$m" "$d"; done
+	done
+	row "$name" "req/s" rate "$d"
+}
+
+# ---- the viewer on a generated trace ----
+viewer() {
+	local d=$WORK/viewer gen=$BUILD/socklens-gen-trace sl=$BUILD/socklens
+	mkdir -p "$d"
+	if [ ! -x "$gen" ] || [ ! -x "$sl" ]; then
+		echo "viewer|-|skipped: \`socklens\` or \`socklens-gen-trace\` not built||||||||" >> "$RESULTS"
+		return
+	fi
+	say "== viewer: $VIEW_N-call generated trace"
+	"$gen" -n "$VIEW_N" -o "$d/trace.jsonl" || { echo "viewer|-|skipped: generator failed||||||||" >> "$RESULTS"; return; }
+	local lines bytes
+	lines=$(wc -l < "$d/trace.jsonl"); bytes=$(wc -c < "$d/trace.jsonl")
+	VIEW_INFO="generated trace: $lines lines, $((bytes / lines)) bytes/line"
+	for cmd in stats view; do
+		for r in 1 2 3; do
+			"$B/rusage" "$sl" "$cmd" "$d/trace.jsonl" > /dev/null 2> "$d/$cmd.err"
+			local ns rss
+			ns=$(sed -n 's/.*ns=\([0-9]*\) maxrss_kib=\([0-9]*\).*/\1/p' "$d/$cmd.err" | tail -1)
+			rss=$(sed -n 's/.*maxrss_kib=\([0-9]*\).*/\1/p' "$d/$cmd.err" | tail -1)
+			[ -n "$ns" ] || continue
+			awk -v n="$ns" -v c="$VIEW_N" 'BEGIN { printf "%.0f\n", c / (n / 1e9) }' >> "$d/$cmd.eps"
+			echo "$rss" >> "$d/$cmd.rss"
+		done
+		local eps rss
+		eps=$(median < "$d/$cmd.eps" 2>/dev/null); rss=$(median < "$d/$cmd.rss" 2>/dev/null)
+		echo "$cmd|$eps|$rss" >> "$d/viewer.rows"
+	done
+}
+
+T0=$(date +%s)
+micro "ping-pong socketpair" "µs/round trip" "$B/pingpong" unix "$PP_N"
+micro "ping-pong TCP" "µs/round trip" "$B/pingpong" tcp "$PP_N"
+micro "UDP sendto/recvfrom" "µs/round trip" "$B/udp" "$UDP_N"
+micro "connection churn" "µs/connection" "$B/churn" "$CHURN_N"
+server redis redis_once
+server nginx nginx_once
+VIEW_INFO=
+viewer
+T1=$(date +%s)
+
+# ---- the table ----
+DATE=$(date -u +%Y-%m-%d)
+OUTDIR=$TOP/bench/results
+mkdir -p "$OUTDIR"
+{
+	echo "# socklens benchmark, $DATE"
+	echo
+	echo "- machine: $(uname -srm), $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
+	echo "- socklens $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo '?'), $(cc --version | head -1), $(strace -V | head -1)"
+	echo "- rounds: $ROUNDS (small workloads), $SERVER_ROUNDS (servers), interleaved untraced / socklens / strace; medians; took $((T1 - T0)) s"
+	echo "- strace: \`strace ${STRACE_ARGS[*]} FILE\`; socklens: defaults (64-byte payload previews, no backtraces)"
+	echo
+	echo "| workload | unit | untraced | socklens | ×untraced | strace | ×untraced | socklens lines | B/line | socklens complete | strace lines | B/line | strace complete |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|"
+	while IFS='|' read -r name unit a b rb c rc fb fc; do
+		[ "$name" = viewer ] && continue
+		read -r bl bb bok <<< "$fb"
+		read -r cl cb cok <<< "$fc"
+		echo "| $name | $unit | $a | $b | $rb | $c | $rc | $bl | $bb | $bok | $cl | $cb | $cok |"
+	done < "$RESULTS"
+	echo
+	echo "Times are per operation (lower is better, ×untraced = traced / untraced); servers are"
+	echo "requests per second (higher is better, ×untraced = traced / untraced throughput)."
+	echo
+	echo "## Viewer"
+	echo
+	if [ -f "$WORK/viewer/viewer.rows" ]; then
+		echo "$VIEW_INFO; median of 3 runs."
+		echo
+		echo "| command | events/s | peak RSS (MiB) |"
+		echo "|---|---:|---:|"
+		while IFS='|' read -r cmd eps rss; do
+			echo "| socklens $cmd | $eps | $(awk -v k="$rss" 'BEGIN { printf (k == k + 0) ? "%.1f" : "-", k / 1024 }') |"
+		done < "$WORK/viewer/viewer.rows"
+	else
+		grep '^viewer|' "$RESULTS" | cut -d'|' -f3 | sed 's/^/- /'
+	fi
+} > "$WORK/table.md"
+cp "$WORK/table.md" "$OUTDIR/$DATE.md"
+cp "$WORK/table.md" "$OUTDIR/latest.md"
+cat "$WORK/table.md"
+say "written: bench/results/$DATE.md (and bench/results/latest.md)"
