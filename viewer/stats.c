@@ -135,7 +135,8 @@ static void top_closed(struct lane_table *t, struct lane *l)
 
 static void print_calls(struct stat_table *st)
 {
-	qsort(st->v, st->n, sizeof(*st->v), by_time);
+	if (st->n) /* qsort wants a valid pointer, even for nothing */
+		qsort(st->v, st->n, sizeof(*st->v), by_time);
 	int64_t total = 0;
 	uint64_t calls = 0, errors = 0;
 	for (size_t i = 0; i < st->n; i++) {

@@ -50,11 +50,11 @@ static int call_cmp(const void *k, const void *e)
 {
 	const struct key *key = k;
 	const struct call_info *ci = e;
-	size_t en = strlen(ci->name);
-	int c = memcmp(key->s, ci->name, key->n < en ? key->n : en);
+	/* strncmp stops at the table name's NUL; a longer key then compares greater */
+	int c = strncmp(key->s, ci->name, key->n);
 	if (c)
 		return c;
-	return key->n < en ? -1 : key->n > en;
+	return ci->name[key->n] ? -1 : 0;
 }
 
 const struct call_info *tables_call(const char *name, size_t len)

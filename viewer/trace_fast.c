@@ -12,12 +12,13 @@
 #include <inttypes.h>
 #include <string.h>
 
-enum tok_type { T_OBJECT = 1, T_ARRAY, T_STRING, T_PRIMITIVE };
+enum tok_type { T_OBJECT = 1, T_ARRAY, T_STRING, T_INT, T_LITERAL };
 
 struct tok {
 	enum tok_type type;
 	int start, end; /* strings: the bytes between the quotes */
 	int size;	/* objects: keys; arrays: elements */
+	int64_t ival;	/* T_INT: the value, computed while scanning */
 };
 
 #define MAX_TOKENS 512
@@ -60,28 +61,6 @@ static bool plain_line(const char *s, size_t n)
 	return !bad;
 }
 
-/*
- * Primitives: literals, and integers that fit int64_t (no fraction, no exponent). Timestamps
- * have 19 digits, so the limit is checked digit by digit rather than by length alone.
- */
-static bool check_primitive(const char *s, size_t n)
-{
-	if ((n == 4 && memcmp(s, "true", 4) == 0) || (n == 5 && memcmp(s, "false", 5) == 0) ||
-	    (n == 4 && memcmp(s, "null", 4) == 0))
-		return true;
-	size_t i = s[0] == '-' ? 1 : 0;
-	size_t digits = n - i;
-	if (digits == 0 || digits > 19)
-		return false;
-	if (s[i] == '0' && digits > 1)
-		return false;
-	for (size_t k = i; k < n; k++)
-		if (s[k] < '0' || s[k] > '9')
-			return false;
-	/* INT64_MIN itself is left to jansson, like everything at the edge. */
-	return digits < 19 || memcmp(s + i, "9223372036854775807", 19) <= 0;
-}
-
 static int new_tok(struct fast *f, enum tok_type type, size_t start)
 {
 	if (f->ntok == MAX_TOKENS)
@@ -93,26 +72,46 @@ static int new_tok(struct fast *f, enum tok_type type, size_t start)
 	return f->ntok++;
 }
 
+static inline bool is_escape(char c)
+{
+	switch (c) {
+	case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+		return true;
+	default:
+		return false;
+	}
+}
+
 /*
  * A string body after its opening quote; escapes limited to the short list (no \u). Strings
- * are most of a line's bytes, so the closing quote is found with memchr, which is vectorized,
- * and the escapes before it with a second memchr.
+ * are most of a line's bytes: eight at a time are tested for '"' and '\\' at once (plain_line
+ * has ruled out bytes >= 0x80, which the zero-byte trick below would misjudge).
  */
 static bool scan_string(struct fast *f, size_t *pos)
 {
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	const uint64_t quote = ones * '"', bslash = ones * '\\';
 	size_t p = *pos;
 	const char *js = f->js;
 	for (;;) {
-		const char *q = memchr(js + p, '"', f->len - p);
-		if (!q)
-			return false;
-		const char *bs = memchr(js + p, '\\', (size_t)(q - (js + p)));
-		if (!bs) {
-			p = (size_t)(q - js);
-			break;
+		while (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && p + 8 <= f->len) {
+			uint64_t w;
+			memcpy(&w, js + p, 8);
+			uint64_t a = w ^ quote, b = w ^ bslash;
+			uint64_t hit = ((a - ones) & ~a & high) | ((b - ones) & ~b & high);
+			if (hit) {
+				p += (size_t)__builtin_ctzll(hit) / 8; /* little-endian: lowest byte first */
+				break;
+			}
+			p += 8;
 		}
-		p = (size_t)(bs - js);
-		if (p + 1 >= f->len || !strchr("\"\\/bfnrt", js[p + 1]) || js[p + 1] == '\0')
+		while (p < f->len && js[p] != '"' && js[p] != '\\')
+			p++;
+		if (p >= f->len)
+			return false;
+		if (js[p] == '"')
+			break;
+		if (p + 1 >= f->len || !is_escape(js[p + 1]))
 			return false;
 		p += 2;
 	}
@@ -179,16 +178,33 @@ static int scan_value(struct fast *f, size_t *pos, int depth)
 		f->next[ti] = ti + 1;
 		*pos = p;
 		return ti;
-	} else {
+	} else if (c == '-' || (c >= '0' && c <= '9')) {
+		/* Integers only, within int64_t; a fraction or exponent is jansson's to read. */
 		size_t start = p;
-		while (p < f->len && ((js[p] >= '0' && js[p] <= '9') || (js[p] >= 'a' && js[p] <= 'z') ||
-				      js[p] == '-' || js[p] == '+' || js[p] == '.' || js[p] == 'E'))
-			p++;
-		if (p == start || !check_primitive(js + start, p - start))
+		bool neg = c == '-';
+		p += neg;
+		size_t d0 = p;
+		uint64_t v = 0;
+		while (p < f->len && (unsigned char)(js[p] - '0') < 10)
+			v = v * 10 + (uint64_t)(js[p++] - '0');
+		size_t digits = p - d0;
+		/* 19 digits always fit in uint64_t, so the int64_t limit is one comparison */
+		if (digits == 0 || digits > 19 || (js[d0] == '0' && digits > 1) || v > INT64_MAX ||
+		    (p < f->len && (js[p] == '.' || js[p] == 'e' || js[p] == 'E')))
 			return -1;
-		ti = new_tok(f, T_PRIMITIVE, start);
+		ti = new_tok(f, T_INT, start);
 		if (ti < 0)
 			return -1;
+		f->tok[ti].ival = neg ? -(int64_t)v : (int64_t)v;
+	} else {
+		size_t n = c == 'f' ? 5 : 4;
+		const char *lit = c == 't' ? "true" : c == 'f' ? "false" : "null";
+		if (f->len - p < n || memcmp(js + p, lit, n) != 0)
+			return -1;
+		ti = new_tok(f, T_LITERAL, p);
+		if (ti < 0)
+			return -1;
+		p += n;
 	}
 	f->tok[ti].end = (int)p;
 	f->next[ti] = f->ntok;
@@ -201,27 +217,26 @@ static bool tok_is(const struct fast *f, int ti, const char *s, size_t n)
 	const struct tok *t = &f->tok[ti];
 	const char *p = f->js + t->start;
 	/* length and first byte rule out nearly every candidate before memcmp is called */
-	return (size_t)(t->end - t->start) == n && p[0] == s[0] && memcmp(p, s, n) == 0;
+	if ((size_t)(t->end - t->start) != n)
+		return false;
+	for (size_t i = 0; i < n; i++) /* keys are short: no memcmp call */
+		if (p[i] != s[i])
+			return false;
+	return true;
 }
 
-/* Integer value; false for anything else (literals, and reals never get this far). */
+/* Integer value; false for anything else. */
 static bool tok_int(const struct fast *f, int ti, int64_t *v)
 {
-	const struct tok *t = &f->tok[ti];
-	const char *s = f->js + t->start;
-	if (t->type != T_PRIMITIVE || !(s[0] == '-' || (s[0] >= '0' && s[0] <= '9')))
+	if (f->tok[ti].type != T_INT)
 		return false;
-	bool neg = s[0] == '-';
-	int64_t x = 0;
-	for (int i = t->start + neg; i < t->end; i++)
-		x = x * 10 + (f->js[i] - '0');
-	*v = neg ? -x : x;
+	*v = f->tok[ti].ival;
 	return true;
 }
 
 static bool tok_true(const struct fast *f, int ti)
 {
-	return f->tok[ti].type == T_PRIMITIVE && tok_is(f, ti, "true", 4);
+	return f->tok[ti].type == T_LITERAL && f->js[f->tok[ti].start] == 't';
 }
 
 /* Decoded string; only the escapes check_string allowed can occur. */
