@@ -40,6 +40,7 @@ include shim/shim.mk
 -include examples/examples.mk
 -include tests/tests.mk
 -include bench/bench.mk
+-include tests/fuzz/fuzz.mk
 
 all: $(ALL_TARGETS)
 

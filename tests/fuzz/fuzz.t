@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The fuzz target (fuzz_viewer.c): every regression and every seed replays clean, then a short
+# bounded round of fuzzing (FUZZ_CI_SECONDS, default 60) finds nothing new.
+. "$(dirname "$0")/../lib/tap.sh"
+FUZZ=$TOP_DIR/build/fuzz/fuzz-viewer
+command -v clang >/dev/null || skip_all "clang not installed (make test-deps installs clang and libclang-rt-14-dev)"
+[ -x "$FUZZ" ] || skip_all "no fuzz target at $FUZZ: clang could not link -fsanitize=fuzzer (libclang-rt-14-dev missing?)"
+cd "$TOP_DIR" || exit 1
+# The target builds its own ASan+UBSan binary: the suite's preload settings are not for it.
+unset ASAN_OPTIONS UBSAN_OPTIONS LD_PRELOAD
+
+replay() { # replay FILE: runs the target once on FILE; the log is in $TMP/replay.log
+	"$FUZZ" -close_fd_mask=3 "$1" > "$TMP/replay.log" 2>&1
+}
+
+for f in tests/fuzz/regressions/*; do
+	[ -f "$f" ] || continue
+	replay "$f"
+	ok $? "regression $(basename "$f") replays clean" || diag "$(grep -v '^INFO' "$TMP/replay.log" | head -30)"
+done
+
+n=0 bad=0
+for f in tests/viewer/cases/*/*.jsonl tests/shim/expected/* tests/fuzz/corpus/*; do
+	n=$((n + 1))
+	replay "$f" || { bad=$((bad + 1)); diag "$f:" "$(grep -v '^INFO' "$TMP/replay.log" | head -30)"; }
+done
+is "$bad" 0 "all $n seeds (the viewer's fixtures, the shim's expected lines, the examples' traces) replay clean"
+
+case $SOCKLENS_BUILD in
+*-san)
+	echo "ok $((_tap_n += 1)) # SKIP the fuzzing round runs in the plain suite (the target is sanitized already)"
+	done_testing
+	exit
+	;;
+esac
+
+# A short round from the seeds. A crash is kept in build/fuzz/ci-crash-* to become a regression.
+secs=${FUZZ_CI_SECONDS:-60}
+mkdir "$TMP/corpus"
+for f in tests/viewer/cases/*/*.jsonl tests/shim/expected/* tests/fuzz/corpus/*; do
+	cp "$f" "$TMP/corpus/$(echo "$f" | tr / _)"
+done
+"$FUZZ" -max_total_time="$secs" -timeout=20 -max_len=8192 -close_fd_mask=3 \
+	-dict=tests/fuzz/trace.dict -artifact_prefix="$TOP_DIR/build/fuzz/ci-" \
+	-print_final_stats=1 "$TMP/corpus" > "$TMP/fuzz.log" 2>&1
+st=$?
+ok $st "$secs seconds of fuzzing find no crash, leak, sanitizer report or broken promise" ||
+	diag "$(grep -v '^#\|^INFO' "$TMP/fuzz.log" | tail -40)" \
+		"the input is in $TOP_DIR/build/fuzz/ci-*; add it to tests/fuzz/regressions/ with the fix"
+grep -q '^stat::number_of_executed_units' "$TMP/fuzz.log"
+ok $? "the round ran to its end ($(sed -n 's/^stat::number_of_executed_units: *//p' "$TMP/fuzz.log") inputs)"
+done_testing
