@@ -8,6 +8,10 @@ $(BUILD)/viewer/%.o: viewer/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(VIEWER_CFLAGS) -c -o $@ $<
 
+# The page's script is a file of its own, assembled into the binary with .incbin.
+$(BUILD)/viewer/render_html_app.o: viewer/render_html_app.html
+$(BUILD)/viewer/render_html_app.o: VIEWER_CFLAGS += -DSOCKLENS_HTML_APP='"$(abspath viewer/render_html_app.html)"'
+
 $(BUILD)/socklens: $(VIEWER_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(VIEWER_OBJS) $(JANSSON_LIBS)
 
