@@ -568,8 +568,28 @@ void render_tty_end(struct lane_table *t, FILE *f)
 			     " or raise --max-lanes)\n",
 			tty.not_drawn, procs_not_drawn);
 	}
+	/* The legend, wrapped at the width between its entries. */
 	sgr("2");
-	fprintf(out, "%s\n", tables_legend());
+	const char *lg = tables_legend();
+	size_t col = 0;
+	while (*lg) {
+		const char *sep = strstr(lg, "  ");
+		size_t len = sep ? (size_t)(sep - lg) : strlen(lg);
+		if (col && col + 2 + len > (size_t)o->width) {
+			fputc('\n', out);
+			col = 0;
+		}
+		if (col) {
+			fputs("  ", out);
+			col += 2;
+		}
+		fwrite(lg, 1, len, out);
+		col += len;
+		lg += len;
+		while (*lg == ' ')
+			lg++;
+	}
+	fputc('\n', out);
 	sgr_end("2");
 	free(first);
 	free(next);

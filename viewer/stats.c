@@ -209,6 +209,7 @@ int cmd_stats(int argc, char **argv)
 	if (optind >= argc)
 		return usage_error("stats", "no trace file given");
 
+	trace_keep_json = false; /* stats never shows arguments */
 	struct stream s;
 	if (!stream_open(&s, argv + optind, (size_t)(argc - optind), false)) {
 		stream_close(&s);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 enum trace_parser trace_parser = TRACE_PARSER_AUTO;
+bool trace_keep_json = true;
 
 struct arena_block {
 	struct arena_block *next;
@@ -232,11 +233,12 @@ static bool parse_call(json_t *root, struct trace_event *ev, struct arena *a, st
 	    !want(root, "bt", JSON_ARRAY, false, &bt, why))
 		return false;
 	ev->ci = tables_call(ev->call.p, ev->call.n);
-	if (bt)
+	if (bt && trace_keep_json)
 		ev->bt_json = dump(bt, a);
 	if (!args)
 		return true;
-	ev->args_json = dump(args, a);
+	if (trace_keep_json)
+		ev->args_json = dump(args, a);
 	ev->domain = jstr(json_object_get(args, "domain"), a);
 	ev->socktype = jstr(json_object_get(args, "type"), a);
 	ev->cmd = jstr(json_object_get(args, "cmd"), a);

@@ -82,6 +82,8 @@ enum trace_parser {
 	TRACE_PARSER_JANSSON, /* jansson for every line (for differential tests) */
 };
 extern enum trace_parser trace_parser;
+/* Whether events carry args_json and bt_json (stats does without, and is faster for it). */
+extern bool trace_keep_json;
 
 /*
  * Parses one line. Returns true with *ev filled (type may be TRACE_SKIP), or false with a

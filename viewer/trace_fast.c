@@ -401,11 +401,85 @@ static bool opt_int(const struct fast *f, int ti, int64_t *v)
 	return ti < 0 || tok_int(f, ti, v);
 }
 
-static struct trace_str tok_span(const struct fast *f, int ti)
+/*
+ * A value as compact JSON written exactly as jansson's json_dumps(JSON_COMPACT) would write
+ * it, so that what export and the detail views show does not depend on the path: no
+ * whitespace, "\/" as "/", integers in their shortest form. Duplicate keys (jansson keeps the
+ * last) and backslashes in keys are left to jansson.
+ */
+static bool canon(const struct fast *f, int ti, char *out, size_t *o)
 {
-	struct trace_str s = { f->js + f->tok[ti].start,
-			       (size_t)(f->tok[ti].end - f->tok[ti].start) };
-	return s;
+	const struct tok *t = &f->tok[ti];
+	const char *js = f->js;
+	switch (t->type) {
+	case T_OBJECT:
+	case T_ARRAY: {
+		bool obj = t->type == T_OBJECT;
+		out[(*o)++] = obj ? '{' : '[';
+		int c = ti + 1;
+		for (int i = 0; i < t->size; i++) {
+			if (i)
+				out[(*o)++] = ',';
+			if (obj) {
+				const struct tok *k = &f->tok[c];
+				size_t kn = (size_t)(k->end - k->start);
+				if (memchr(js + k->start, '\\', kn))
+					return false;
+				for (int j = ti + 1; j < c; j = f->next[j + 1])
+					if (tok_is(f, j, js + k->start, kn))
+						return false;
+				if (!canon(f, c, out, o))
+					return false;
+				out[(*o)++] = ':';
+				c++;
+			}
+			if (!canon(f, c, out, o))
+				return false;
+			c = f->next[c];
+		}
+		out[(*o)++] = obj ? '}' : ']';
+		return true;
+	}
+	case T_STRING:
+		out[(*o)++] = '"';
+		for (int i = t->start; i < t->end; i++) {
+			if (js[i] == '\\' && js[i + 1] == '/') {
+				out[(*o)++] = '/';
+				i++;
+			} else if (js[i] == '\\') {
+				out[(*o)++] = js[i++];
+				out[(*o)++] = js[i];
+			} else {
+				out[(*o)++] = js[i];
+			}
+		}
+		out[(*o)++] = '"';
+		return true;
+	case T_INT:
+		*o += (size_t)sprintf(out + *o, "%" PRId64, t->ival);
+		return true;
+	case T_LITERAL:
+		memcpy(out + *o, js + t->start, (size_t)(t->end - t->start));
+		*o += (size_t)(t->end - t->start);
+		return true;
+	}
+	return false;
+}
+
+/* The canonical text of a value, in the arena (never longer than the value's own text). */
+static bool tok_json(const struct fast *f, int ti, struct trace_str *out)
+{
+	if (!trace_keep_json)
+		return true;
+	const struct tok *t = &f->tok[ti];
+	char *buf = arena_alloc(f->a, (size_t)(t->end - t->start) + 2);
+	size_t n = 0;
+	if (!canon(f, ti, buf, &n))
+		return false;
+	buf[n] = '\0';
+	out->p = buf;
+	out->n = n;
+	return true;
 }
 
 static bool fast_call(const struct fast *f, const int *r, struct trace_event *ev)
@@ -420,7 +494,8 @@ static bool fast_call(const struct fast *f, const int *r, struct trace_event *ev
 	if (r[R_BT] >= 0) {
 		if (f->tok[r[R_BT]].type != T_ARRAY)
 			return false;
-		ev->bt_json = tok_span(f, r[R_BT]);
+		if (!tok_json(f, r[R_BT], &ev->bt_json))
+			return false;
 	}
 	int ai = r[R_ARGS];
 	ev->ci = tables_call(ev->call.p, ev->call.n);
@@ -428,7 +503,8 @@ static bool fast_call(const struct fast *f, const int *r, struct trace_event *ev
 		return true;
 	if (f->tok[ai].type != T_OBJECT)
 		return false;
-	ev->args_json = tok_span(f, ai);
+	if (!tok_json(f, ai, &ev->args_json))
+		return false;
 	int g[G_N];
 	if (!obj_keys(f, ai, &arg_index, g))
 		return false;
