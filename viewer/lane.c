@@ -585,7 +585,10 @@ static void feed_proc(struct lane_table *t, const struct trace_event *ev, struct
 		/* A new image in the same process: exec. Close-on-exec sockets end here. */
 		p->execs++;
 		p->t_exec = ev->ts_ns;
-		proc_close_image(t, p);
+		/* seq runs on across exec (trace-format.md); only a new image that starts
+		 * again at 0 (SOCKLENS_SEQ lost on the way) is counted on its own. */
+		if (ev->seq == 0)
+			proc_close_image(t, p);
 		for (struct lane *l = p->open, *next; l; l = next) {
 			next = l->open_next;
 			if (l->cloexec)
