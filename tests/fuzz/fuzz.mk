@@ -9,7 +9,6 @@ FUZZ_DIR     := build/fuzz
 FUZZ_BIN     := $(FUZZ_DIR)/fuzz-viewer
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS   = -g -O1 -std=gnu11 $(WARN) -MMD -MP $(FUZZ_SAN) -fsanitize=fuzzer-no-link
-FUZZ_OBJS    := $(VIEWER_SRCS:viewer/%.c=$(FUZZ_DIR)/viewer/%.o) $(FUZZ_DIR)/fuzz_viewer.o
 # Seeds: the viewer's fixtures, the shim's expected lines, and traces of the examples.
 FUZZ_SEEDS    = $(wildcard tests/viewer/cases/*/*.jsonl tests/shim/expected/* tests/fuzz/corpus/*)
 FUZZ_FLAGS   ?=
@@ -25,17 +24,26 @@ TEST_DEPS += $(FUZZ_BIN)
 endif
 TEST_DIRS += tests/fuzz
 
-$(FUZZ_DIR)/viewer/main.o: FUZZ_DEFS = -Dmain=socklens_main -Wno-missing-prototypes
-$(FUZZ_DIR)/viewer/%.o: viewer/%.c
+# The viewer's objects come from its own rules (viewer.mk, with any per-file flags it sets),
+# run by a second make into build/fuzz with the fuzz flags; main.c is compiled here.
+FUZZ_VIEWER_OBJS := $(filter-out %/main.o,$(VIEWER_SRCS:viewer/%.c=$(FUZZ_DIR)/viewer/%.o))
+.PHONY: fuzz-viewer-objs
+fuzz-viewer-objs:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_DIR) SANITIZE= CC=$(FUZZ_CC) \
+		CFLAGS='$(FUZZ_CFLAGS)' $(FUZZ_VIEWER_OBJS)
+
+$(FUZZ_DIR)/main.o: viewer/main.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(VIEWER_CFLAGS) $(FUZZ_DEFS) -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(VIEWER_CFLAGS) -Dmain=socklens_main -Wno-missing-prototypes \
+		-c -o $@ $<
 
 $(FUZZ_DIR)/fuzz_viewer.o: tests/fuzz/fuzz_viewer.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(JANSSON_CFLAGS) -c -o $@ $<
 
-$(FUZZ_BIN): $(FUZZ_OBJS)
-	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $(FUZZ_OBJS) $(JANSSON_LIBS)
+$(FUZZ_BIN): fuzz-viewer-objs $(FUZZ_DIR)/main.o $(FUZZ_DIR)/fuzz_viewer.o
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $(FUZZ_VIEWER_OBJS) $(FUZZ_DIR)/main.o \
+		$(FUZZ_DIR)/fuzz_viewer.o $(JANSSON_LIBS)
 
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_BIN)

@@ -10,7 +10,7 @@ cd "$TOP_DIR" || exit 1
 unset ASAN_OPTIONS UBSAN_OPTIONS LD_PRELOAD
 
 replay() { # replay FILE: runs the target once on FILE; the log is in $TMP/replay.log
-	"$FUZZ" -close_fd_mask=3 "$1" > "$TMP/replay.log" 2>&1
+	SOCKLENS_FUZZ_ALL=1 "$FUZZ" -close_fd_mask=3 "$1" > "$TMP/replay.log" 2>&1
 }
 
 for f in tests/fuzz/regressions/*; do
