@@ -199,13 +199,14 @@ int cmd_record(int argc, char **argv)
 	}
 	close(fd);
 
+	/* After what is already preloaded: some libraries (ASan's runtime) insist on being first. */
 	struct sbuf preload = { 0 };
 	const char *old = getenv("LD_PRELOAD");
-	sb_puts(&preload, shim);
 	if (old && *old) {
-		sb_putc(&preload, ':');
 		sb_puts(&preload, old);
+		sb_putc(&preload, ':');
 	}
+	sb_puts(&preload, shim);
 	setenv("LD_PRELOAD", sb_str(&preload), 1);
 	setenv("SOCKLENS_OUT", path, 1);
 	if (data)

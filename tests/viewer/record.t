@@ -6,6 +6,10 @@ S="$SOCKLENS_BUILD/socklens"
 [ -x "$S" ] || skip_all "socklens not built"
 [ -f "$SHIM" ] || skip_all "the shim ($SHIM) is not built yet"
 cd "$TMP" || exit 1
+# A sanitized shim needs the ASan runtime preloaded first; record keeps what is preloaded.
+case $SOCKLENS_BUILD in
+*-san) export LD_PRELOAD=$(${CC:-gcc} -print-file-name=libasan.so) ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 ;;
+esac
 
 "$S" record -q -o t.jsonl -- sh -c 'exit 3'
 is "$?" 3 "the program's exit status is passed through"
@@ -31,11 +35,13 @@ case "$(cut -d'|' -f6 env.out)" in
 */libsocklens.so*) pass "LD_PRELOAD names the shim" ;;
 *) fail "LD_PRELOAD names the shim" ;;
 esac
-libc=$(ldd /bin/sh | awk '/libc\.so/ { print $3 }')
-LD_PRELOAD=$libc "$S" record -q -o env.jsonl -- sh -c 'echo "$LD_PRELOAD"' >env.out
+# (libm: a harmless library to preload; libc before the shim would hide libc from it)
+libc=$(ldconfig -p | awk '/libm\.so\.6 .*x86-64/ { print $NF; exit }')
+[ -n "$libc" ] || libc=$(ldd /bin/sh | awk '/libc\.so/ { print $3 }')
+LD_PRELOAD=${LD_PRELOAD:+$LD_PRELOAD:}$libc "$S" record -q -o env.jsonl -- sh -c 'echo "$LD_PRELOAD"' >env.out
 case "$(cat env.out)" in
-*/libsocklens.so:"$libc") pass "an existing LD_PRELOAD is kept after the shim" ;;
-*) fail "an existing LD_PRELOAD is kept after the shim"; diag "$(cat env.out)" ;;
+*"$libc:"*/libsocklens.so) pass "an existing LD_PRELOAD is kept, before the shim" ;;
+*) fail "an existing LD_PRELOAD is kept, before the shim"; diag "$(cat env.out)" ;;
 esac
 
 # The default name, the message, a fresh trace each time unless --append.
