@@ -41,6 +41,7 @@ include shim/shim.mk
 -include tests/tests.mk
 -include bench/bench.mk
 -include tests/fuzz/fuzz.mk
+-include tests/stress/stress.mk
 
 all: $(ALL_TARGETS)
 
