@@ -13,5 +13,8 @@ void sl_sink_write(const char *line, size_t len);
 int sl_sink_fd(void);
 /* The program wants the number the sink uses (dup2/dup3 target): move the sink away. */
 void sl_sink_vacate(int fd);
+/* The process is ending (destructor, _exit): stops being a user of the trace file, and as
+ * the last user cuts the file to its last line. Lines after this are still written. */
+void sl_sink_leave(void);
 
 #endif

@@ -154,6 +154,8 @@ int main(int argc, char **argv)
 		long n = 0;
 		while ((len = getline(&line, &cap, f)) > 0) {
 			n++;
+			if (len == 1 && line[0] == '\n')
+				continue; /* blank: readers skip them (trace-format.md, Framing) */
 			json_error_t err;
 			if (line[len - 1] != '\n')
 				problem(argv[i], n, "line does not end in a newline (torn)");
