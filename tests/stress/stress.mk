@@ -4,7 +4,7 @@ STRESS_SRCS := $(wildcard tests/stress/progs/*.c)
 STRESS_BINS := $(STRESS_SRCS:tests/stress/progs/%.c=$(BUILD)/tests/stress/%)
 
 TEST_DEPS += $(STRESS_BINS)
-TEST_DIRS += tests/stress
+TEST_DIRS += tests/stress tests/security
 
 $(BUILD)/tests/stress/%: tests/stress/progs/%.c
 	@mkdir -p $(@D)
