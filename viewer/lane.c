@@ -7,6 +7,7 @@
 #include "lane.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -797,10 +798,17 @@ void lane_table_free(struct lane_table *t)
 
 /* ---- labels ---- */
 
+/* The length of an interned string, which may hold NUL bytes (abstract socket names). */
+static size_t ilen(const char *s)
+{
+	const struct istr *e = (const struct istr *)(s - offsetof(struct istr, s));
+	return e->n;
+}
+
 /* User bytes in labels are escaped here, once, so every renderer gets terminal-safe text. */
 static void put_user(struct sbuf *sb, const char *s)
 {
-	sb_put_tty(sb, s, strlen(s));
+	sb_put_tty(sb, s, ilen(s));
 }
 
 /* "0.0.0.0:53" and "[::]:53" mean any address: "*:53". */
@@ -811,7 +819,7 @@ static void put_local(struct sbuf *sb, const char *a)
 		size_t n = strlen(wild[i]);
 		if (strncmp(a, wild[i], n) == 0) {
 			sb_putc(sb, '*');
-			put_user(sb, a + n - 1);
+			sb_put_tty(sb, a + n - 1, ilen(a) - (n - 1));
 			return;
 		}
 	}
@@ -822,13 +830,16 @@ void lane_label(const struct lane *l, struct sbuf *sb)
 {
 	const struct lane *r = lane_root(l);
 	if (r->proto)
-		put_user(sb, r->proto);
+		sb_put_tty(sb, r->proto, strlen(r->proto)); /* a table's, or a domain's name */
 	else
 		sb_puts(sb, r->local || r->remote ? "socket" : "unknown");
 	switch (r->role) {
 	case LR_LISTENER:
 		sb_putc(sb, ' ');
-		put_local(sb, r->local ? r->local : "?");
+		if (r->local)
+			put_local(sb, r->local);
+		else
+			sb_putc(sb, '?');
 		sb_puts(sb, " listening");
 		break;
 	case LR_ACCEPTED:
@@ -837,7 +848,10 @@ void lane_label(const struct lane *l, struct sbuf *sb)
 			put_user(sb, r->local);
 		}
 		sb_puts(sb, " \u2190 ");
-		put_user(sb, r->remote ? r->remote : "?");
+		if (r->remote)
+			put_user(sb, r->remote);
+		else
+			sb_putc(sb, '?');
 		break;
 	default:
 		if (r->local) {

@@ -286,7 +286,8 @@ bool trace_parse_jansson(const char *line, size_t len, struct trace_event *ev, s
 {
 	json_error_t err;
 	trace_event_clear(ev);
-	json_t *root = json_loadb(line, len, 0, &err);
+	/* NUL is legal in JSON strings, and the shim writes it (abstract socket names). */
+	json_t *root = json_loadb(line, len, JSON_ALLOW_NUL, &err);
 	if (!root) {
 		sb_printf(why, "not JSON: %s", err.text);
 		return false;

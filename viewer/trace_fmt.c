@@ -116,7 +116,7 @@ void trace_format_args(const struct trace_event *ev, struct sbuf *sb, bool tty)
 {
 	if (!ev->args_json.p)
 		return;
-	json_t *args = json_loadb(ev->args_json.p, ev->args_json.n, 0, NULL);
+	json_t *args = json_loadb(ev->args_json.p, ev->args_json.n, JSON_ALLOW_NUL, NULL);
 	if (!json_is_object(args)) {
 		json_decref(args);
 		return;
@@ -144,7 +144,7 @@ void trace_format_bt(const struct trace_event *ev, struct sbuf *sb, const char *
 {
 	if (!ev->bt_json.p)
 		return;
-	json_t *bt = json_loadb(ev->bt_json.p, ev->bt_json.n, 0, NULL);
+	json_t *bt = json_loadb(ev->bt_json.p, ev->bt_json.n, JSON_ALLOW_NUL, NULL);
 	size_t i;
 	json_t *fr;
 	json_array_foreach(bt, i, fr)
