@@ -28,3 +28,9 @@ fields() {
 killed_status() {
 	perl -e 'system(@ARGV); print $? & 127' "$@"
 }
+
+# side_file TRACE: the mapped sink's side file for TRACE (/dev/shm/socklens-DEV-INO, hex),
+# which a killed last writer leaves behind: tests that kill remove it.
+side_file() {
+	printf '/dev/shm/socklens-%x-%x' "$(stat -c %d "$1")" "$(stat -c %i "$1")"
+}
