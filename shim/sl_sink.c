@@ -373,7 +373,14 @@ static void map_write(const char *line, size_t len)
 		pwrite_all(atomic_load(&sink_fd), line, len, off);
 		return;
 	}
-	memcpy(dst, line, len);
+	/* Whole or visibly unfinished, never torn: the line's first byte stays NUL until the
+	 * rest is in place, so a writer killed in the middle of the copy leaves a line that
+	 * starts with NUL, which readers skip as lost (its seq is then missing). */
+	dst[0] = '\0';
+	atomic_thread_fence(memory_order_release);
+	memcpy(dst + 1, line + 1, len - 1);
+	atomic_thread_fence(memory_order_release);
+	dst[0] = line[0];
 	prefault(end);
 }
 
