@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/time.h>
 #include <time.h>
 
 static inline uint64_t bench_now_ns(void)
@@ -45,12 +47,24 @@ static inline void die(const char *what)
 /* The line the runner parses: elapsed time of the measured loop, the socket calls made
  * (getsockname, which socklens does not record, left out) and how many of them strace's
  * filter sees. */
+static inline uint64_t tv_ns(struct timeval tv)
+{
+	return (uint64_t)tv.tv_sec * 1000000000u + (uint64_t)tv.tv_usec * 1000u;
+}
+
+/* Called after the children were waited for: cpu_ns is the CPU time (user + system) of the
+ * whole workload, a steadier figure than the elapsed time on a busy machine. */
 static inline void bench_report(uint64_t ns, unsigned long ops)
 {
 	unsigned long all = __atomic_load_n(bench_calls, __ATOMIC_RELAXED);
 	unsigned long outside = __atomic_load_n(bench_calls + 1, __ATOMIC_RELAXED);
-	printf("ns=%llu ops=%lu calls=%lu strace_calls=%lu\n", (unsigned long long)ns, ops, all,
-	       all - outside);
+	struct rusage self, kids;
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &kids);
+	uint64_t cpu = tv_ns(self.ru_utime) + tv_ns(self.ru_stime) + tv_ns(kids.ru_utime) +
+		       tv_ns(kids.ru_stime);
+	printf("ns=%llu ops=%lu calls=%lu strace_calls=%lu cpu_ns=%llu\n", (unsigned long long)ns,
+	       ops, all, all - outside, (unsigned long long)cpu);
 }
 
 static inline long bench_arg(int argc, char **argv, int i, long def)

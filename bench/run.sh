@@ -1,6 +1,7 @@
 #!/bin/bash
-# make bench: each workload untraced (A), under socklens (B) and under strace (C), in rounds
-# interleaved A B C A B C..., medians per mode, ratios to A. Prints one Markdown table and
+# make bench: each workload untraced (A), under socklens (B), under socklens with its write()
+# sink (W: SOCKLENS_SINK=write) and under strace (C), in rounds interleaved A B W C A B W C...,
+# medians per mode, ratios to A. Prints one Markdown table and
 # writes it to bench/results/YYYY-MM-DD.md (and latest.md). Loopback only, ports chosen at run
 # time, every process started here stopped by its pid.
 set -u
@@ -24,7 +25,7 @@ WRAP_PID=
 cleanup() {
 	[ -n "$SERVER_PID" ] && kill -KILL "$SERVER_PID" 2>/dev/null
 	[ -n "$WRAP_PID" ] && kill -KILL "$WRAP_PID" 2>/dev/null
-	rm -rf "$WORK"
+	if [ -n "${KEEP:-}" ]; then say "kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -62,13 +63,15 @@ stop_pid() {
 	kill -KILL "$1" 2>/dev/null
 }
 
-# Runs "$@" as mode A (untraced), B (socklens into $TRACE) or C (strace into $TRACE).
+# Runs "$@" as mode A (untraced), B (socklens into $TRACE), W (the same with the write()
+# sink) or C (strace into $TRACE).
 run_mode() {
 	local mode=$1; shift
 	rm -f "$TRACE"
 	case $mode in
 	A) "$@" ;;
 	B) SOCKLENS_OUT=$TRACE LD_PRELOAD=$SHIM "$@" ;;
+	W) SOCKLENS_SINK=write SOCKLENS_OUT=$TRACE LD_PRELOAD=$SHIM "$@" ;;
 	C) strace "${STRACE_ARGS[@]}" "$TRACE" "$@" ;;
 	esac
 }
@@ -79,7 +82,7 @@ trace_figures() { # MODE FILE -> "lines bytes_per_line calls torn"
 	local lines bytes calls torn
 	lines=$(wc -l < "$2")
 	bytes=$(wc -c < "$2")
-	if [ "$1" = B ]; then
+	if [ "$1" != C ]; then
 		calls=$(grep -c '"type":"call"' "$2")
 		# Whole lines: each is one {...} object, no NUL bytes anywhere.
 		torn=$(tr -d '\000' < "$2" | grep -vc '^{.*}$')
@@ -93,7 +96,7 @@ trace_figures() { # MODE FILE -> "lines bytes_per_line calls torn"
 
 # Bytes a server sent, as its trace says (sum of what the send-family calls returned).
 sent_bytes() { # MODE FILE
-	if [ "$1" = B ]; then
+	if [ "$1" != C ]; then
 		grep '"type":"call"' "$2" | grep -E '"call":"(write|writev|send|sendto|sendmsg|sendfile)"' |
 			awk 'match($0, /"ret":[0-9]+/) { s += substr($0, RSTART + 6, RLENGTH - 6) } END { printf "%.0f\n", s }'
 	else
@@ -111,21 +114,23 @@ micro() { # NAME UNIT CMD...
 	local d=$WORK/$name
 	mkdir -p "$d"
 	TRACE=$d/trace
-	say "== $name: $ROUNDS rounds of A B C"
+	say "== $name: $ROUNDS rounds of A B W C"
 	for r in $(seq 1 "$ROUNDS"); do
-		for m in A B C; do
+		for m in A B W C; do
 			local out
 			out=$(run_mode "$m" "$@" 2> "$d/err") || { say "$name ($m) failed: $(head -3 "$d/err")"; continue; }
-			local ns ops calls scalls
-			ns=$(sed -n 's/.*ns=\([0-9]*\).*/\1/p' <<< "$out")
+			local ns ops calls scalls cpu
+			ns=$(sed -n 's/^ns=\([0-9]*\).*/\1/p' <<< "$out")
 			ops=$(sed -n 's/.*ops=\([0-9]*\).*/\1/p' <<< "$out")
 			calls=$(sed -n 's/.* calls=\([0-9]*\).*/\1/p' <<< "$out")
 			scalls=$(sed -n 's/.*strace_calls=\([0-9]*\).*/\1/p' <<< "$out")
+			cpu=$(sed -n 's/.*cpu_ns=\([0-9]*\).*/\1/p' <<< "$out")
+			awk -v n="$cpu" -v o="$ops" 'BEGIN { printf "%.3f\n", n / o / 1000 }' >> "$d/$m.cpu"
 			awk -v n="$ns" -v o="$ops" 'BEGIN { printf "%.3f\n", n / o / 1000 }' >> "$d/$m.us"
 			if [ "$m" != A ]; then
 				read -r lines bpl tcalls torn <<< "$(trace_figures "$m" "$TRACE")"
 				local ok=yes
-				if [ "$m" = B ]; then
+				if [ "$m" != C ]; then
 					[ "$tcalls" -eq "$calls" ] && [ "$torn" -eq 0 ] || ok="NO ($tcalls of $calls, $torn bad)"
 				else
 					[ "$tcalls" -ge "$scalls" ] || ok="NO ($tcalls of $scalls)"
@@ -137,17 +142,21 @@ micro() { # NAME UNIT CMD...
 	row "$name" "$unit" time "$d"
 }
 
-# row NAME UNIT time|rate DIR: medians and ratios into $RESULTS.
+# row NAME UNIT time|rate DIR: per mode, the median and its ratio to untraced, the median CPU
+# time and its ratio, and the trace figures of the last round, into $RESULTS.
 row() {
-	local name=$1 unit=$2 kind=$3 d=$4 a b c
-	a=$(median < "$d/A.us"); b=$(median < "$d/B.us"); c=$(median < "$d/C.us")
-	local rb rc
-	rb=$(awk -v a="$a" -v x="$b" 'BEGIN { printf (a > 0 && x > 0) ? "%.2f" : "-", x / a }')
-	rc=$(awk -v a="$a" -v x="$c" 'BEGIN { printf (a > 0 && x > 0) ? "%.2f" : "-", x / a }')
-	local fb fc
-	fb=$(cat "$d/B.fig" 2>/dev/null || echo "- - -")
-	fc=$(cat "$d/C.fig" 2>/dev/null || echo "- - -")
-	echo "$name|$unit|$a|$b|$rb|$c|$rc|$fb|$fc" >> "$RESULTS"
+	local name=$1 unit=$2 kind=$3 d=$4 a ca m
+	a=$(median < "$d/A.us")
+	ca=$( [ -f "$d/A.cpu" ] && median < "$d/A.cpu" || echo -)
+	for m in A B W C; do
+		local v r c rc f
+		v=$( [ -s "$d/$m.us" ] && median < "$d/$m.us" || echo -)
+		r=$(awk -v a="$a" -v x="$v" 'BEGIN { if (a + 0 > 0 && x + 0 > 0) printf "%.2f", x / a; else printf "-" }')
+		c=$( [ -s "$d/$m.cpu" ] && median < "$d/$m.cpu" || echo -)
+		rc=$(awk -v a="$ca" -v x="$c" 'BEGIN { if (a + 0 > 0 && x + 0 > 0) printf "%.2f", x / a; else printf "-" }')
+		f=$(cat "$d/$m.fig" 2>/dev/null || echo "- - -")
+		echo "$name|$unit|$m|$v|$r|$c|$rc|$f" >> "$RESULTS"
+	done
 }
 
 # ---- servers ----
@@ -235,6 +244,8 @@ nginx_once() {
 		# per connection, so the trace may say up to 16 responses more.
 		ok=$(awk -v g="$got" -v w="$bytes" -v t="$torn" 'BEGIN { d = g - w;
 			printf (d >= 0 && d <= 16 * 1400 && t == 0) ? "yes (%.0f B sent / %.0f B)" : "NO (%.0f B sent / %.0f B)", g, w }')
+		# strace's filter (%network,read,write,close) has no writev, which sends the headers.
+		[ "$m" = C ] && ok="$ok, headers (writev) not in strace's filter"
 		echo "$lines $bpl $ok" > "$d/$m.fig"
 	fi
 }
@@ -243,11 +254,11 @@ server() { # NAME FUNC
 	local name=$1 fn=$2 d=$WORK/$1
 	mkdir -p "$d"
 	if ! command -v "$name-server" >/dev/null 2>&1 && ! command -v "$name" >/dev/null 2>&1; then
-		echo "$name|rps|skipped: not installed|||||||||" >> "$RESULTS"; return
+		echo "$name|req/s|A|skipped: not installed|||||" >> "$RESULTS"; return
 	fi
-	say "== $name: $SERVER_ROUNDS rounds of A B C"
+	say "== $name: $SERVER_ROUNDS rounds of A B W C"
 	for r in $(seq 1 "$SERVER_ROUNDS"); do
-		for m in A B C; do "$fn" "$m" "$d"; done
+		for m in A B W C; do "$fn" "$m" "$d"; done
 	done
 	row "$name" "req/s" rate "$d"
 }
@@ -281,6 +292,7 @@ viewer() {
 	done
 }
 
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 T0=$(date +%s)
 micro "ping-pong socketpair" "µs/round trip" "$B/pingpong" unix "$PP_N"
 micro "ping-pong TCP" "µs/round trip" "$B/pingpong" tcp "$PP_N"
@@ -301,20 +313,26 @@ mkdir -p "$OUTDIR"
 	echo
 	echo "- machine: $(uname -srm), $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
 	echo "- socklens $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo '?'), $(cc --version | head -1), $(strace -V | head -1)"
-	echo "- rounds: $ROUNDS (small workloads), $SERVER_ROUNDS (servers), interleaved untraced / socklens / strace; medians; took $((T1 - T0)) s"
+	echo "- rounds: $ROUNDS (small workloads), $SERVER_ROUNDS (servers), interleaved untraced / socklens / socklens with the write() sink / strace; medians; took $((T1 - T0)) s"
+	echo "- load before the run: $LOAD0"
 	echo "- strace: \`strace ${STRACE_ARGS[*]} FILE\`; socklens: defaults (64-byte payload previews, no backtraces)"
 	echo
-	echo "| workload | unit | untraced | socklens | ×untraced | strace | ×untraced | socklens lines | B/line | socklens complete | strace lines | B/line | strace complete |"
-	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|"
-	while IFS='|' read -r name unit a b rb c rc fb fc; do
+	echo "| workload | unit | run | median | ×untraced | CPU µs/op | ×untraced | trace lines | B/line | trace complete |"
+	echo "|---|---|---|---:|---:|---:|---:|---:|---:|---|"
+	while IFS='|' read -r name unit m v r c rc f; do
 		[ "$name" = viewer ] && continue
-		read -r bl bb bok <<< "$fb"
-		read -r cl cb cok <<< "$fc"
-		echo "| $name | $unit | $a | $b | $rb | $c | $rc | $bl | $bb | $bok | $cl | $cb | $cok |"
+		local_label=untraced
+		case $m in B) local_label="socklens" ;; W) local_label="socklens, write() sink" ;; C) local_label="strace" ;; esac
+		read -r fl fb fok <<< "$f"
+		[ "$m" = A ] && { fl=; fb=; fok=; }
+		echo "| $name | $unit | $local_label | $v | $r | $c | $rc | $fl | $fb | $fok |"
 	done < "$RESULTS"
 	echo
-	echo "Times are per operation (lower is better, ×untraced = traced / untraced); servers are"
-	echo "requests per second (higher is better, ×untraced = traced / untraced throughput)."
+	echo "Small workloads: time per operation (round trip, connection), lower is better; ×untraced is"
+	echo "traced / untraced. Servers: requests per second, higher is better; ×untraced is the share of"
+	echo "the untraced throughput kept. CPU is user + system time of the workload's processes (not of"
+	echo "strace itself, so strace's CPU ratio understates its cost). Trace figures are from the last"
+	echo "round; see docs/performance.md for what each one means."
 	echo
 	echo "## Viewer"
 	echo
