@@ -10,6 +10,16 @@
 /* Past this many messages a damaged gigabyte would only flood the terminal. */
 #define MAX_REPORTS 50
 
+static void file_reset(struct stream_file *f)
+{
+	f->nwin = 0;
+	f->nfree = 0;
+	for (size_t i = 0; i <= STREAM_WINDOW; i++)
+		f->free_[f->nfree++] = &f->slots[i];
+	f->next = f->out = NULL;
+	f->eof = false;
+}
+
 bool stream_open(struct stream *s, char *const *paths, size_t n, bool spool)
 {
 	memset(s, 0, sizeof(*s));
@@ -24,6 +34,7 @@ bool stream_open(struct stream *s, char *const *paths, size_t n, bool spool)
 			ok = false;
 			continue;
 		}
+		file_reset(f);
 		s->nfiles++;
 	}
 	return ok;
@@ -45,24 +56,23 @@ static void report(struct stream *s, const struct stream_file *f, const char *wh
 	sb_free(&msg);
 }
 
-/* Fills f->ev with the file's next event, skipping blank, unknown and bad lines. */
-static void advance(struct stream *s, struct stream_file *f)
+/* Reads and parses one more line into the window; false at the end of the file. */
+static bool fill_one(struct stream *s, struct stream_file *f)
 {
-	f->has_ev = false;
-	while (!f->done) {
+	while (!f->eof) {
 		const char *line;
 		size_t len;
 		enum input_status st = input_next(&f->in, &line, &len);
 		switch (st) {
 		case INPUT_EOF:
-			f->done = true;
-			return;
+			f->eof = true;
+			return false;
 		case INPUT_ERROR:
 			if (!s->quiet)
 				fprintf(stderr, "socklens: %s: %s\n", f->in.name, strerror(errno));
 			s->read_error = true;
-			f->done = true;
-			return;
+			f->eof = true;
+			return false;
 		case INPUT_TOOLONG:
 			report(s, f, "line longer than 16 MiB");
 			continue;
@@ -70,18 +80,76 @@ static void advance(struct stream *s, struct stream_file *f)
 		case INPUT_TORN:
 			break;
 		}
+		struct stream_slot *sl = f->free_[--f->nfree];
+		/* The slot keeps its own copy: the input buffer moves on under waiting lines. */
+		if (sl->cap < len + 1) {
+			free(sl->line);
+			sl->cap = len + 1 > 256 ? len + 1 : 256;
+			sl->line = malloc(sl->cap);
+			if (!sl->line) {
+				fputs("socklens: out of memory\n", stderr);
+				exit(EXIT_USAGE);
+			}
+		}
+		memcpy(sl->line, line, len);
 		sb_reset(&s->why);
-		if (!trace_parse(line, len, &f->ev, &f->arena, &s->why)) {
+		if (!trace_parse(sl->line, len, &sl->ev, &sl->arena, &s->why)) {
 			/* A torn last line is the usual damage; name it rather than jansson's guess. */
 			report(s, f, st == INPUT_TORN ? "incomplete last line (no newline at the end)"
 						      : sb_str(&s->why));
+			f->free_[f->nfree++] = sl;
 			continue;
 		}
-		if (f->ev.type == TRACE_SKIP)
+		if (sl->ev.type == TRACE_SKIP) {
+			f->free_[f->nfree++] = sl;
 			continue;
-		f->has_ev = true;
-		return;
+		}
+		f->win[f->nwin++] = sl;
+		return true;
 	}
+	return false;
+}
+
+/*
+ * Chooses the file's next event: the first line in the window, unless a later line of the
+ * same process has a smaller seq — then that one, and so on. A proc line of the process (an
+ * exec, which may start seq again) is a barrier nothing moves across.
+ */
+static void choose(struct stream_file *f)
+{
+	f->next = NULL;
+	if (!f->nwin)
+		return;
+	size_t best = 0;
+	const struct trace_event *b = &f->win[0]->ev;
+	if (b->seq >= 0 && b->type != TRACE_PROC) {
+		for (size_t i = 1; i < f->nwin; i++) {
+			const struct trace_event *e = &f->win[i]->ev;
+			if (e->pid != b->pid)
+				continue;
+			if (e->type == TRACE_PROC)
+				break;
+			if (e->seq >= 0 && e->seq < b->seq) {
+				best = i;
+				b = e;
+			}
+		}
+	}
+	f->next = f->win[best];
+	memmove(&f->win[best], &f->win[best + 1], (f->nwin - best - 1) * sizeof(f->win[0]));
+	f->nwin--;
+}
+
+/* Makes f->next the file's next event, or NULL at its end. */
+static void advance(struct stream *s, struct stream_file *f)
+{
+	if (f->out) {
+		f->free_[f->nfree++] = f->out;
+		f->out = NULL;
+	}
+	while (f->nwin < STREAM_WINDOW && fill_one(s, f))
+		;
+	choose(f);
 }
 
 const struct trace_event *stream_next(struct stream *s)
@@ -89,17 +157,18 @@ const struct trace_event *stream_next(struct stream *s)
 	struct stream_file *best = NULL;
 	for (size_t i = 0; i < s->nfiles; i++) {
 		struct stream_file *f = &s->files[i];
-		if (!f->has_ev && !f->done)
+		if (!f->next)
 			advance(s, f);
-		if (f->has_ev && (!best || f->ev.ts_ns < best->ev.ts_ns))
+		if (f->next && (!best || f->next->ev.ts_ns < best->next->ev.ts_ns))
 			best = f;
 	}
 	if (!best)
 		return NULL;
-	/* Handed out now, refilled on the next call: the event stays valid until then. */
-	best->has_ev = false;
+	/* Handed out now, recycled on the file's next advance: valid until the next call. */
+	best->out = best->next;
+	best->next = NULL;
 	s->events++;
-	return &best->ev;
+	return &best->out->ev;
 }
 
 bool stream_rewind(struct stream *s)
@@ -107,7 +176,7 @@ bool stream_rewind(struct stream *s)
 	bool ok = true;
 	for (size_t i = 0; i < s->nfiles; i++) {
 		struct stream_file *f = &s->files[i];
-		f->has_ev = f->done = false;
+		file_reset(f);
 		if (!input_rewind(&f->in))
 			ok = false;
 	}
@@ -135,7 +204,10 @@ void stream_close(struct stream *s)
 {
 	for (size_t i = 0; i < s->nfiles; i++) {
 		input_close(&s->files[i].in);
-		arena_free(&s->files[i].arena);
+		for (size_t k = 0; k <= STREAM_WINDOW; k++) {
+			free(s->files[i].slots[k].line);
+			arena_free(&s->files[i].slots[k].arena);
+		}
 	}
 	free(s->files);
 	sb_free(&s->why);

@@ -5,12 +5,31 @@
 #include "input.h"
 #include "trace.h"
 
-struct stream_file {
-	struct input in;
+/* One parsed line that owns its bytes, so that it can wait in the reorder window. */
+struct stream_slot {
+	char *line;
+	size_t cap;
 	struct trace_event ev;
 	struct arena arena;
-	bool has_ev;
-	bool done;
+};
+
+/*
+ * Threads of one process write their lines in a race, so a file can hold seq 11 before seq
+ * 10 (a socket() that reused the number before the close() that freed it). Lines wait in a
+ * small window, and a line goes out only after the lines of its process with a smaller seq.
+ */
+#define STREAM_WINDOW 32
+
+struct stream_file {
+	struct input in;
+	struct stream_slot slots[STREAM_WINDOW + 1];
+	struct stream_slot *win[STREAM_WINDOW]; /* waiting, in file order */
+	size_t nwin;
+	struct stream_slot *free_[STREAM_WINDOW + 1];
+	size_t nfree;
+	struct stream_slot *next; /* chosen to go out next (still counted in win) */
+	struct stream_slot *out;  /* handed out; valid until the next call */
+	bool eof;
 };
 
 struct stream {

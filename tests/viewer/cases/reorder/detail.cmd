@@ -1,0 +1,1 @@
+view --lane 50:5 input.jsonl

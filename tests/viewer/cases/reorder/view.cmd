@@ -1,0 +1,1 @@
+view --width 90 input.jsonl
