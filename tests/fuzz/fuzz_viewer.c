@@ -118,8 +118,8 @@ static void result_free(struct result *r)
 	free(r->file);
 }
 
-static void __attribute__((noreturn)) fail(const char *cmd, const char *what, const char *text,
-					   size_t n)
+static void __attribute__((noreturn))
+fail(const char *cmd, const char *what, const char *text, size_t n)
 {
 	fprintf(stderr, "fuzz_viewer: socklens %s: %s\n", cmd, what);
 	if (text) {
@@ -133,8 +133,11 @@ static void __attribute__((noreturn)) fail(const char *cmd, const char *what, co
 /* Length of the UTF-8 sequence at p (at most n bytes) and its code point; 0 if invalid. */
 static size_t utf8_char(const unsigned char *p, size_t n, uint32_t *cp)
 {
-	size_t len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
-					 : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+	size_t len = p[0] < 0x80	     ? 1
+		     : (p[0] & 0xe0) == 0xc0 ? 2
+		     : (p[0] & 0xf0) == 0xe0 ? 3
+		     : (p[0] & 0xf8) == 0xf0 ? 4
+					     : 0;
 	if (!len || len > n)
 		return 0;
 	uint32_t c = len == 1 ? p[0] : p[0] & (0x7f >> len);
@@ -143,7 +146,7 @@ static size_t utf8_char(const unsigned char *p, size_t n, uint32_t *cp)
 			return 0;
 		c = c << 6 | (p[i] & 0x3f);
 	}
-	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
 	if (c < min[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
 		return 0;
 	*cp = c;
@@ -181,6 +184,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (pwrite(trace_fd, data, size, 0) != (ssize_t)size)
 		abort();
 	char *t = trace_path, *f = file_path;
+	/* clang-format off */
 	char *view[] = { "socklens", "view", "--color", "never", "--width", "80", t, NULL };
 	char *color[] = { "socklens", "view", "--color", "always", t, NULL };
 	char *window[] = { "socklens", "view", "--color", "never", "--from", "1us", "--to", "2ms",
@@ -191,6 +195,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *stats[] = { "socklens", "stats", "--top", "3", t, NULL };
 	char *export[] = { "socklens", "export", "--format", "chrome", "-o", f, t, NULL };
 	char **cmds[] = { view, color, window, lane, html, stats, export };
+	/* clang-format on */
 	size_t ncmds = sizeof(cmds) / sizeof(cmds[0]);
 	/* Fuzzing, one command per input (a hash of it picks which) keeps the rate up; replays
 	 * (SOCKLENS_FUZZ_ALL=1, as tests/fuzz/fuzz.t runs them) take every command. */
@@ -207,8 +212,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (fast.rc != 0 && fast.rc != 1)
 			fail(name, "exit status neither 0 nor 1", fast.err, fast.nerr);
 		if (fast.rc != slow.rc)
-			fail(name, "exit status differs between the fast parser and jansson", slow.err,
-			     slow.nerr);
+			fail(name, "exit status differs between the fast parser and jansson",
+			     slow.err, slow.nerr);
 		if (fast.nout != slow.nout || memcmp(fast.out, slow.out, fast.nout) != 0)
 			fail(name, "stdout differs between the fast parser and jansson", fast.out,
 			     fast.nout);

@@ -62,8 +62,8 @@ int main(int argc, char **argv)
 	socklen_t alen = sizeof(addr);
 	addr.sin_family = AF_INET;
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (ls < 0 || bind(ls, (struct sockaddr *)&addr, sizeof(addr)) != 0 || listen(ls, 512) != 0 ||
-	    getsockname(ls, (struct sockaddr *)&addr, &alen) != 0) {
+	if (ls < 0 || bind(ls, (struct sockaddr *)&addr, sizeof(addr)) != 0 ||
+	    listen(ls, 512) != 0 || getsockname(ls, (struct sockaddr *)&addr, &alen) != 0) {
 		perror("churn: listen");
 		return 1;
 	}

@@ -11,7 +11,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static const char nasty[] = "\x1b]0;pwned\x07\x1b[2J\x1b[31mred\x9b""1;1H\xc2\x9b""2J\x07\x08\x7f"
+static const char nasty[] = "\x1b]0;pwned\x07\x1b[2J\x1b[31mred\x9b"
+			    "1;1H\xc2\x9b"
+			    "2J\x07\x08\x7f"
 			    "\xff\xfe\xc0\xaf\xed\xa0\x80</script><script>alert(1)</script>"
 			    "<img src=x onerror=alert(2)>&amp;\r\n\t\x1bP+q\x1b\\";
 
@@ -21,7 +23,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: evil DIR\n");
 		return 2;
 	}
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s/\x1b[7m\x9b\xff<b>s", argv[1]);
 	unlink(a.sun_path);
 	int ls = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -43,7 +45,7 @@ int main(int argc, char **argv)
 	/* An abstract address of raw bytes, refused: a failed connect with its address. With
 	 * NUL=1 in the environment the name ends in a NUL byte, as when a program passes
 	 * sizeof(struct sockaddr_un) for an abstract name. */
-	struct sockaddr_un b = { .sun_family = AF_UNIX };
+	struct sockaddr_un b = {.sun_family = AF_UNIX};
 	memcpy(b.sun_path, "\0\x1b]2;x\x07\x9b", 9);
 	int d = socket(AF_UNIX, SOCK_STREAM, 0);
 	connect(d, (struct sockaddr *)&b, sizeof(sa_family_t) + (getenv("NUL") ? 9 : 8));

@@ -26,7 +26,8 @@ static int client(struct sockaddr_in *addr, int gens, int conns)
 			ssize_t n = recv(s, buf, sizeof(buf) - 1, MSG_WAITALL);
 			snprintf(want, sizeof(want), "generation %d\n", g);
 			if (n != (ssize_t)strlen(want) || memcmp(buf, want, (size_t)n) != 0) {
-				fprintf(stderr, "reloader: connection %d of generation %d: wrong reply\n",
+				fprintf(stderr,
+					"reloader: connection %d of generation %d: wrong reply\n",
 					i, g);
 				return 1;
 			}
@@ -73,11 +74,12 @@ int main(int argc, char **argv)
 	int gens = atoi(argv[1]), conns = atoi(argv[2]);
 	if (argc == 6)
 		return serve(argv[0], gens, conns, atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));
-	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in addr = {.sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t alen = sizeof(addr);
 	int ls = socket(AF_INET, SOCK_STREAM, 0);
-	if (ls < 0 || bind(ls, (struct sockaddr *)&addr, sizeof(addr)) != 0 || listen(ls, 128) != 0 ||
-	    getsockname(ls, (struct sockaddr *)&addr, &alen) != 0) {
+	if (ls < 0 || bind(ls, (struct sockaddr *)&addr, sizeof(addr)) != 0 ||
+	    listen(ls, 128) != 0 || getsockname(ls, (struct sockaddr *)&addr, &alen) != 0) {
 		perror("reloader: listen");
 		return 1;
 	}
