@@ -15,11 +15,13 @@ if run_traced; then
 		'(calls("connect")[0].args.addr) as $srv | calls("bind") |
 		 map(select(.errno)) | length == 1 and .[0].errno == "EADDRINUSE" and
 		 same_addr(.[0].args.addr; $srv)'
-	jq_ok "the same bind on the same socket then succeeds, and it listens" \
+	jq_ok "SO_REUSEADDR set on that socket, then the same bind succeeds, and it listens" \
 		'(calls("bind") | map(select(.errno))[0]) as $failed | calls |
 		 map(select(.seq > $failed.seq and .fd == $failed.fd)) as $after |
-		 $after[0].call == "bind" and $after[0].ret == 0 and
-		 $after[0].args.addr == $failed.args.addr and
-		 $after[1].call == "listen" and $after[1].ret == 0'
+		 $after[0].call == "setsockopt" and $after[0].args.optname == "SO_REUSEADDR" and
+		 $after[0].args.val == 1 and
+		 $after[1].call == "bind" and $after[1].ret == 0 and
+		 $after[1].args.addr == $failed.args.addr and
+		 $after[2].call == "listen" and $after[2].ret == 0'
 fi
 done_testing
