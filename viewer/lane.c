@@ -284,7 +284,7 @@ static struct lane *lane_new(struct lane_table *t, struct lane_proc *p, int64_t 
 	l->refs = 1; /* the slot's */
 	l->pid = p->pid;
 	l->fd = fd;
-	l->t_start = l->t_end = ts;
+	l->t_start = l->t_end = l->t_created = ts;
 	l->origin = origin;
 	l->origin_fd = -1;
 	l->proc = p;
@@ -548,6 +548,11 @@ static void annotate(struct lane_table *t, struct lane *l, const struct trace_ev
 	}
 }
 
+static int64_t call_end(const struct trace_event *ev)
+{
+	return ev->ts_ns + (ev->dur_ns > 0 ? ev->dur_ns : 0);
+}
+
 static void lane_count(struct lane *l, const struct trace_event *ev)
 {
 	l->calls++;
@@ -639,6 +644,25 @@ static const char *socket_proto(struct lane_table *t, const struct trace_event *
 	return proto ? proto : intern(t, ev->domain.p, ev->domain.n);
 }
 
+/*
+ * Threads race between a call's return and the write of its line: a thread preempted there
+ * (tens of ms is common) writes a line about a descriptor after another thread has closed it,
+ * or even reused its number. A call that ran before the current lane's number was handed out,
+ * or when no lane is open, belongs to the newest earlier lane of the number that was alive at
+ * its start — not to a new "inherited" lane.
+ */
+static struct lane *late_lane(struct lane_table *t, struct lane_proc *p,
+			      const struct trace_event *ev, struct lane *open)
+{
+	if (open && ev->ts_ns >= open->t_created)
+		return NULL;
+	struct lane *old = open ? open->prev_fd : *lane_slot(t, p->pid, ev->fd);
+	for (; old; old = old->prev_fd)
+		if (old->closed && old->t_start <= ev->ts_ns && ev->ts_ns <= old->t_end)
+			return old;
+	return NULL;
+}
+
 static void feed_call(struct lane_table *t, const struct trace_event *ev, struct lane_hit *hit)
 {
 	struct lane_proc *p = proc_get(t, ev->pid, ev->ts_ns);
@@ -650,6 +674,7 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 		if (!ev->failed && ev->fd >= 0) {
 			l = hit->created[0] = lane_new(t, p, ev->fd, ev->ts_ns, LO_SOCKET, NULL);
 			l->proto = socket_proto(t, ev, &l->cloexec);
+			l->t_created = call_end(ev);
 		}
 	} else if (ci->kind == CK_SOCKETPAIR) {
 		if (!ev->failed && ev->sv[0] >= 0 && ev->sv[1] >= 0) {
@@ -657,11 +682,17 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 			struct lane *b = hit->created[1] =
 				lane_new(t, p, ev->sv[1], ev->ts_ns, LO_SOCKETPAIR, NULL);
 			l->proto = b->proto = socket_proto(t, ev, NULL);
+			l->t_created = b->t_created = call_end(ev);
 			/* both ends known at once: a connection without any waiting */
 			l->conn = b->conn = ++t->nconns;
 		}
 	} else if (ev->fd >= 0) {
 		l = lane_open(t, p->pid, ev->fd);
+		struct lane *late = late_lane(t, p, ev, l);
+		if (late) {
+			hit->late = true;
+			l = late;
+		}
 		/* A descriptor that was never open is not worth a lane of its own. */
 		if (!l && !errno_is(ev, "EBADF") && !errno_is(ev, "ENOTSOCK")) {
 			struct lane *src = fork_source(t, p, ev->fd);
@@ -688,6 +719,7 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 			struct lane *n = hit->created[0] =
 				lane_new(t, p, ev->ret, ev->ts_ns, LO_ACCEPT, NULL);
 			n->origin_fd = ev->fd;
+			n->t_created = call_end(ev);
 			n->role = LR_ACCEPTED;
 			n->t_conn = ev->ts_ns + ev->dur_ns;
 			n->local = addr_text(t, &ev->local);
@@ -710,9 +742,18 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 		if (!ev->failed && ev->ret >= 0 && ev->ret != ev->fd) {
 			struct lane *n = hit->created[0] = lane_new(t, p, ev->ret, ev->ts_ns, LO_DUP, l);
 			n->origin_fd = ev->fd;
+			n->t_created = call_end(ev);
 		}
 		break;
 	case CK_CLOSE:
+		if (hit->late) {
+			/* the earlier lane, ended when its number was reused, ends here after all */
+			if (l->end == LE_REUSE) {
+				l->end = LE_CLOSE;
+				l->t_end = ev->ts_ns;
+			}
+			break;
+		}
 		/* Linux frees the number even when close fails with EINTR or EIO. */
 		if (l && !errno_is(ev, "EBADF")) {
 			lane_end(t, l, ev->ts_ns, LE_CLOSE);

@@ -44,7 +44,8 @@ struct lane {
 	uint32_t refs; /* holders: the fd slot, copies (src), pairing, the consumer */
 	int64_t pid, fd;
 	int64_t t_start, t_end;
-	int64_t t_conn; /* for pairing: the start of connect, the end of accept */
+	int64_t t_created; /* when the number was surely handed out: the creating call's end */
+	int64_t t_conn;	   /* for pairing: the start of connect, the end of accept */
 	bool closed, cloexec;
 	enum lane_end end;
 	enum lane_origin origin;
@@ -113,6 +114,7 @@ struct lane_hit {
 	struct lane *lane;	 /* the lane of ev->fd, or NULL for a call with no descriptor */
 	struct lane *created[2]; /* lanes this event created (accept: the new connection) */
 	struct lane_proc *proc;
+	bool late; /* a line that reached the file after its lane had ended: see late_lane */
 };
 
 void lane_table_init(struct lane_table *t, const struct lane_ops *ops);

@@ -111,9 +111,25 @@ static bool fill_one(struct stream *s, struct stream_file *f)
 }
 
 /*
+ * When a line's call took effect on descriptor numbers: a close frees its number as it starts,
+ * a call that creates one has it only when it returns, other calls act in between (their end
+ * is what orders them after the creation of what they use).
+ */
+static int64_t effect_time(const struct trace_event *e)
+{
+	if (e->type != TRACE_CALL)
+		return e->ts_ns;
+	if (e->ci->kind == CK_CLOSE)
+		return e->ts_ns;
+	return e->ts_ns + (e->dur_ns > 0 ? e->dur_ns : 0);
+}
+
+/*
  * Chooses the file's next event: the first line in the window, unless a later line of the
- * same process has a smaller seq — then that one, and so on. A proc line of the process (an
- * exec, which may start seq again) is a barrier nothing moves across.
+ * same process took effect earlier — then that one (the earliest). Threads race between a
+ * call's return and the write of its line, so neither file order nor seq is the order in which
+ * numbers were freed and taken; the calls' own times are. A proc line of the process (exec)
+ * is a barrier nothing moves across.
  */
 static void choose(struct stream_file *f)
 {
@@ -122,16 +138,18 @@ static void choose(struct stream_file *f)
 		return;
 	size_t best = 0;
 	const struct trace_event *b = &f->win[0]->ev;
-	if (b->seq >= 0 && b->type != TRACE_PROC) {
+	int64_t bt = effect_time(b);
+	if (b->type != TRACE_PROC) {
 		for (size_t i = 1; i < f->nwin; i++) {
 			const struct trace_event *e = &f->win[i]->ev;
 			if (e->pid != b->pid)
 				continue;
 			if (e->type == TRACE_PROC)
 				break;
-			if (e->seq >= 0 && e->seq < b->seq) {
+			int64_t et = effect_time(e);
+			if (et < bt) {
 				best = i;
-				b = e;
+				bt = et;
 			}
 		}
 	}

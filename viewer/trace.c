@@ -242,7 +242,6 @@ static bool parse_call(json_t *root, struct trace_event *ev, struct arena *a, st
 	ev->domain = jstr(json_object_get(args, "domain"), a);
 	ev->socktype = jstr(json_object_get(args, "type"), a);
 	ev->cmd = jstr(json_object_get(args, "cmd"), a);
-	ev->data = jstr(json_object_get(args, "data"), a);
 	ev->data_trunc = json_is_true(json_object_get(args, "data_trunc"));
 	arg_int(args, "len", &ev->len);
 	arg_int(args, "newfd", &ev->newfd);

@@ -60,8 +60,8 @@ struct trace_event {
 	struct trace_str err; /* errno name, p == NULL when the call succeeded */
 	bool failed;
 	/* args that the lanes and renderers use; -1 / ADDR_NONE / NULL when absent */
-	struct trace_str domain, socktype, cmd, data;
-	bool data_trunc;
+	struct trace_str domain, socktype, cmd;
+	bool data_trunc; /* the payload preview itself is shown from args_json */
 	int64_t len, newfd, sv[2], backlog;
 	struct trace_addr addr, local, peer;
 	/* args and bt as compact JSON text, for detail views and export; NULL when absent */

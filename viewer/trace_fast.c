@@ -384,11 +384,11 @@ static struct key_index root_index = { root_keys, R_N, { 0 } };
 
 
 enum {
-	G_DOMAIN, G_TYPE, G_CMD, G_DATA, G_TRUNC, G_LEN, G_NEWFD, G_BACKLOG, G_SV, G_ADDR, G_LOCAL,
+	G_DOMAIN, G_TYPE, G_CMD, G_TRUNC, G_LEN, G_NEWFD, G_BACKLOG, G_SV, G_ADDR, G_LOCAL,
 	G_PEER, G_N
 };
 static const struct key arg_keys[G_N] = {
-	[G_DOMAIN] = KEY("domain"), [G_TYPE] = KEY("type"),     [G_CMD] = KEY("cmd"),	     [G_DATA] = KEY("data"),
+	[G_DOMAIN] = KEY("domain"), [G_TYPE] = KEY("type"),     [G_CMD] = KEY("cmd"),	     
 	[G_TRUNC] = KEY("data_trunc"), [G_LEN] = KEY("len"),    [G_NEWFD] = KEY("newfd"),   [G_BACKLOG] = KEY("backlog"),
 	[G_SV] = KEY("sv"),	       [G_ADDR] = KEY("addr"),     [G_LOCAL] = KEY("local"),   [G_PEER] = KEY("peer"),
 };
@@ -515,8 +515,6 @@ static bool fast_call(const struct fast *f, const int *r, struct trace_event *ev
 		tok_str(f, g[G_TYPE], &ev->socktype);
 	if (g[G_CMD] >= 0)
 		tok_str(f, g[G_CMD], &ev->cmd);
-	if (g[G_DATA] >= 0)
-		tok_str(f, g[G_DATA], &ev->data);
 	ev->data_trunc = g[G_TRUNC] >= 0 && tok_true(f, g[G_TRUNC]);
 	if (g[G_LEN] >= 0)
 		tok_int(f, g[G_LEN], &ev->len);

@@ -1,0 +1,1 @@
+view --lane 60:5 input.jsonl

@@ -1,0 +1,1 @@
+view --width 100 --pid 60 input.jsonl
