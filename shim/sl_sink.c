@@ -15,7 +15,7 @@
  * the mapping keeps the open file, and with it the lock, alive, in forked children too, until
  * exec or exit. The last user to leave (a clean exit) cuts the newlines after the cursor off
  * and removes the side file. A process killed by a signal leaves them when no other user
- * outlives it; the next process that traces into the same file cuts them off.
+ * outlives it; the next process that traces into the same file writes over them.
  *
  * When the mapping cannot be used (not a regular file, no /dev/shm, no read-write access),
  * or SOCKLENS_SINK=write asks for it, the sink is one write() per line on an O_APPEND
@@ -23,6 +23,7 @@
 #define _GNU_SOURCE
 #include "sl_sink.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -80,6 +81,8 @@ static _Atomic uint64_t faulted;
 /* After the exit path has left: one line at a time (see late_write). */
 static atomic_bool late_busy;
 static char side_path[64];
+/* side_join found no other user: this process set the side file up. */
+static bool joined_first;
 static pid_t self;
 /* What the file is grown with: blank lines. */
 static const char newlines[64 << 10] = { [0 ...(64 << 10) - 1] = '\n' };
@@ -175,9 +178,11 @@ static bool side_file_ok(int fd, bool check_size)
 	       st.st_nlink > 0 && (!check_size || st.st_size >= SIDE_SIZE);
 }
 
+static bool fill(int fd, uint64_t from, uint64_t to);
+
 /* Joins the users of the trace file open on fd: takes a share of the side file's lock and
- * maps it. The first user (no one else holds the lock) cuts off a killed run's NUL tail and
- * sets the cursor to the end of the file. Returns the mapping or NULL. */
+ * maps it. The first user (no one else holds the lock) sets the cursor after the last line
+ * of the file. Returns the mapping or NULL. */
 static struct side *side_join(int fd)
 {
 	for (int attempt = 0; attempt < 8; attempt++) {
@@ -187,12 +192,18 @@ static struct side *side_join(int fd)
 				sl_real_close(l);
 			return NULL;
 		}
+		joined_first = false;
 		if (lock_fd(l, LOCK_EX | LOCK_NB) == 0) {
-			uint64_t end = tidy_end(fd);
+			joined_first = true;
+			/* A killed run's growth stays, as newlines the next lines overwrite: cutting
+			 * the file here would make a writer that still maps it (a user of a side file
+			 * someone removed) fault with SIGBUS past the new end. */
+			uint64_t end = tidy_end(fd), size = end;
 			struct stat st;
-			if (fstat(fd, &st) == 0 && (uint64_t)st.st_size > end && ftruncate(fd, (off_t)end))
-				end = (uint64_t)st.st_size;
-			struct side init = { .magic = SIDE_MAGIC, .cursor = end, .size = end };
+			if (fstat(fd, &st) == 0 && (uint64_t)st.st_size > end &&
+			    fill(fd, end, (uint64_t)st.st_size))
+				size = (uint64_t)st.st_size;
+			struct side init = { .magic = SIDE_MAGIC, .cursor = end, .size = size };
 			if (ftruncate(l, SIDE_SIZE) != 0 ||
 			    pwrite(l, &init, sizeof(init), 0) != (ssize_t)sizeof(init)) {
 				sl_real_close(l);
@@ -415,6 +426,34 @@ static void on_fork_child(void)
 		atomic_store(&faulted, atomic_load(&side->cursor) / CHUNK * CHUNK);
 }
 
+/* Removes the side files of other trace files that no process uses any more (left by a
+ * killed last user): a side file holds nothing the next first user does not find again in
+ * the trace file itself. Bounded; at start-up only (opendir allocates). */
+static void sweep_side_files(void)
+{
+	DIR *d = opendir("/dev/shm");
+	if (!d)
+		return;
+	struct dirent *e;
+	char path[sizeof(side_path)];
+	for (int n = 0; n < 256 && (e = readdir(d)); n++) {
+		size_t len = strlen(e->d_name);
+		if (strncmp(e->d_name, "socklens-", 9) != 0 || len + 10 > sizeof(path))
+			continue;
+		memcpy(path, "/dev/shm/", 9);
+		memcpy(path + 9, e->d_name, len + 1);
+		if (strcmp(path, side_path) == 0)
+			continue;
+		int l = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+		if (l < 0)
+			continue;
+		if (side_file_ok(l, false) && flock(l, LOCK_EX | LOCK_NB) == 0)
+			unlink(path);
+		sl_real_close(l);
+	}
+	closedir(d);
+}
+
 /* The mapped sink on fd (O_RDWR), or false to fall back to write(). */
 static bool map_open(int fd)
 {
@@ -433,6 +472,8 @@ static bool map_open(int fd)
 		return false;
 	}
 	atomic_store(&faulted, atomic_load(&side->cursor) / CHUNK * CHUNK);
+	if (joined_first)
+		sweep_side_files();
 	return true;
 }
 
