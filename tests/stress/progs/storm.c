@@ -2,11 +2,13 @@
  * storm: PROCS processes × THREADS threads, each thread ITERS rounds of socketpair, send,
  * recv, setsockopt, shutdown and two closes (7 calls), payloads of every byte value, some
  * longer than the preview. PROCS 0: the threads run in this process. ITERS 0: rounds until
- * killed (at most 10 million); "running" is printed once every thread has made 100 rounds.
+ * killed (at most 10 million); "running" is printed once every thread has made 100 rounds,
+ * and SIGTERM ends the rounds and the program cleanly (exit 0).
  * Usage: storm PROCS THREADS ITERS
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,13 @@
 
 static long iters;
 static atomic_int warm; /* threads past their 100th round */
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
 
 static void *worker(void *arg)
 {
@@ -23,7 +32,7 @@ static void *worker(void *arg)
 	for (size_t i = 0; i < sizeof(buf); i++)
 		buf[i] = (unsigned char)(i * 7 + (size_t)arg);
 	long n = iters ? iters : 10000000;
-	for (long i = 0; i < n; i++) {
+	for (long i = 0; i < n && !stop; i++) {
 		int sv[2], one = 1;
 		size_t len = i % 4 == 0 ? sizeof(buf) : (size_t)(i % 97) + 1;
 		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
@@ -71,8 +80,10 @@ int main(int argc, char **argv)
 	}
 	int procs = atoi(argv[1]), nthreads = atoi(argv[2]);
 	iters = atol(argv[3]);
-	if (procs == 0)
+	if (procs == 0) {
+		signal(SIGTERM, on_term);
 		return threads(nthreads);
+	}
 	pid_t kids[64];
 	if (procs > 64)
 		procs = 64;
