@@ -285,6 +285,7 @@ static struct lane *lane_new(struct lane_table *t, struct lane_proc *p, int64_t 
 	l->pid = p->pid;
 	l->fd = fd;
 	l->t_start = l->t_end = l->t_created = ts;
+	l->tid_created = -1;
 	l->origin = origin;
 	l->origin_fd = -1;
 	l->proc = p;
@@ -654,7 +655,7 @@ static const char *socket_proto(struct lane_table *t, const struct trace_event *
 static struct lane *late_lane(struct lane_table *t, struct lane_proc *p,
 			      const struct trace_event *ev, struct lane *open)
 {
-	if (open && ev->ts_ns >= open->t_created)
+	if (open && (ev->ts_ns >= open->t_created || ev->tid == open->tid_created))
 		return NULL;
 	struct lane *old = open ? open->prev_fd : *lane_slot(t, p->pid, ev->fd);
 	for (; old; old = old->prev_fd)
@@ -675,6 +676,7 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 			l = hit->created[0] = lane_new(t, p, ev->fd, ev->ts_ns, LO_SOCKET, NULL);
 			l->proto = socket_proto(t, ev, &l->cloexec);
 			l->t_created = call_end(ev);
+			l->tid_created = ev->tid;
 		}
 	} else if (ci->kind == CK_SOCKETPAIR) {
 		if (!ev->failed && ev->sv[0] >= 0 && ev->sv[1] >= 0) {
@@ -683,6 +685,7 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 				lane_new(t, p, ev->sv[1], ev->ts_ns, LO_SOCKETPAIR, NULL);
 			l->proto = b->proto = socket_proto(t, ev, NULL);
 			l->t_created = b->t_created = call_end(ev);
+			l->tid_created = b->tid_created = ev->tid;
 			/* both ends known at once: a connection without any waiting */
 			l->conn = b->conn = ++t->nconns;
 		}
@@ -720,6 +723,7 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 				lane_new(t, p, ev->ret, ev->ts_ns, LO_ACCEPT, NULL);
 			n->origin_fd = ev->fd;
 			n->t_created = call_end(ev);
+			n->tid_created = ev->tid;
 			n->role = LR_ACCEPTED;
 			n->t_conn = ev->ts_ns + ev->dur_ns;
 			n->local = addr_text(t, &ev->local);
@@ -743,6 +747,7 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 			struct lane *n = hit->created[0] = lane_new(t, p, ev->ret, ev->ts_ns, LO_DUP, l);
 			n->origin_fd = ev->fd;
 			n->t_created = call_end(ev);
+			n->tid_created = ev->tid;
 		}
 		break;
 	case CK_CLOSE:

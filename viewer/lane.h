@@ -45,6 +45,7 @@ struct lane {
 	int64_t pid, fd;
 	int64_t t_start, t_end;
 	int64_t t_created; /* when the number was surely handed out: the creating call's end */
+	int64_t tid_created; /* the thread that got it (-1 unknown): its own lines come in order */
 	int64_t t_conn;	   /* for pairing: the start of connect, the end of accept */
 	bool closed, cloexec;
 	enum lane_end end;

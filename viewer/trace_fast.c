@@ -185,6 +185,22 @@ static int scan_value(struct fast *f, size_t *pos, int depth)
 		p += neg;
 		size_t d0 = p;
 		uint64_t v = 0;
+		/* Eight digits at a time (timestamps have 19): Lemire's SWAR check and conversion. */
+		while (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && p + 8 <= f->len) {
+			uint64_t w;
+			memcpy(&w, js + p, 8);
+			if (((w & 0xF0F0F0F0F0F0F0F0u) |
+			     (((w + 0x0606060606060606u) & 0xF0F0F0F0F0F0F0F0u) >> 4)) !=
+			    0x3333333333333333u)
+				break;
+			w -= 0x3030303030303030u;
+			w = w * 10 + (w >> 8);
+			w = (((w & 0x000000FF000000FFu) * 0x000F424000000064u) +
+			     (((w >> 16) & 0x000000FF000000FFu) * 0x0000271000000001u)) >>
+			    32;
+			v = v * 100000000u + w;
+			p += 8;
+		}
 		while (p < f->len && (unsigned char)(js[p] - '0') < 10)
 			v = v * 10 + (uint64_t)(js[p++] - '0');
 		size_t digits = p - d0;

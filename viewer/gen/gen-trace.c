@@ -47,7 +47,10 @@ static void call(int pid, const char *name, int fd, long ret, const char *err, c
 	fprintf(out, ",\"call\":\"%s\",\"fd\":%d,\"ret\":%ld", name, fd, ret);
 	if (err)
 		fprintf(out, ",\"errno\":\"%s\"", err);
-	fprintf(out, ",\"dur_ns\":%" PRIu64 ",\"args\":{", 500 + rnd() % 50000);
+	/* a thread's calls do not overlap: the next starts after this one returned */
+	uint64_t dur = 500 + rnd() % 20000;
+	fprintf(out, ",\"dur_ns\":%" PRIu64 ",\"args\":{", dur);
+	now += (int64_t)dur;
 	va_list ap;
 	va_start(ap, fmt);
 	vfprintf(out, fmt, ap);
