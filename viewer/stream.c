@@ -10,19 +10,34 @@
 /* Past this many messages a damaged gigabyte would only flood the terminal. */
 #define MAX_REPORTS 50
 
+static void *xmalloc(size_t n)
+{
+	void *p = calloc(1, n);
+	if (!p) {
+		fputs("socklens: out of memory\n", stderr);
+		exit(EXIT_USAGE);
+	}
+	return p;
+}
+
+/* Every slot free, nothing waiting; the reading thread is not running. */
 static void file_reset(struct stream_file *f)
 {
-	f->nwin = 0;
 	f->nfree = 0;
-	for (size_t i = 0; i <= STREAM_WINDOW; i++)
+	for (size_t i = 0; i < STREAM_SLOTS; i++)
 		f->free_[f->nfree++] = &f->slots[i];
+	f->ready_head = f->nready = 0;
+	f->batch_pos = f->batch_n = f->nused = f->nwin = 0;
 	f->next = f->out = NULL;
-	f->eof = false;
+	f->stop = f->eof = f->drained = false;
 }
 
 bool stream_open(struct stream *s, char *const *paths, size_t n, bool spool)
 {
 	memset(s, 0, sizeof(*s));
+	pthread_mutex_init(&s->report_mu, NULL);
+	const char *th = getenv("SOCKLENS_THREADS");
+	s->threads = !(th && strcmp(th, "0") == 0);
 	s->files = calloc(n ? n : 1, sizeof(*s->files));
 	if (!s->files)
 		return false;
@@ -34,6 +49,10 @@ bool stream_open(struct stream *s, char *const *paths, size_t n, bool spool)
 			ok = false;
 			continue;
 		}
+		f->s = s;
+		f->slots = xmalloc(STREAM_SLOTS * sizeof(*f->slots));
+		pthread_mutex_init(&f->mu, NULL);
+		pthread_cond_init(&f->cv, NULL);
 		file_reset(f);
 		s->nfiles++;
 	}
@@ -44,34 +63,35 @@ static void report(struct stream *s, const struct stream_file *f, const char *wh
 {
 	if (s->quiet)
 		return;
+	pthread_mutex_lock(&s->report_mu);
 	s->skipped++;
-	if (++s->reported > MAX_REPORTS)
-		return;
-	/* The reason may quote the line's bytes (jansson does): keep the terminal safe. */
-	struct sbuf msg = { 0 };
-	sb_put_tty(&msg, f->in.name, strlen(f->in.name));
-	sb_printf(&msg, ":%" PRIu64 ": ", f->in.lineno);
-	sb_put_tty(&msg, why, strlen(why));
-	fprintf(stderr, "%s\n", sb_str(&msg));
-	sb_free(&msg);
+	if (++s->reported <= MAX_REPORTS) {
+		/* The reason may quote the line's bytes (jansson does): keep the terminal safe. */
+		struct sbuf msg = { 0 };
+		sb_put_tty(&msg, f->in.name, strlen(f->in.name));
+		sb_printf(&msg, ":%" PRIu64 ": ", f->in.lineno);
+		sb_put_tty(&msg, why, strlen(why));
+		fprintf(stderr, "%s\n", sb_str(&msg));
+		sb_free(&msg);
+	}
+	pthread_mutex_unlock(&s->report_mu);
 }
 
-/* Reads and parses one more line into the window; false at the end of the file. */
-static bool fill_one(struct stream *s, struct stream_file *f)
+/* Reads and parses the next good line into sl; false at the end of the file. */
+static bool parse_next(struct stream_file *f, struct stream_slot *sl)
 {
-	while (!f->eof) {
+	struct stream *s = f->s;
+	for (;;) {
 		const char *line;
 		size_t len;
 		enum input_status st = input_next(&f->in, &line, &len);
 		switch (st) {
 		case INPUT_EOF:
-			f->eof = true;
 			return false;
 		case INPUT_ERROR:
 			if (!s->quiet)
 				fprintf(stderr, "socklens: %s: %s\n", f->in.name, strerror(errno));
 			s->read_error = true;
-			f->eof = true;
 			return false;
 		case INPUT_TOOLONG:
 			report(s, f, "line longer than 16 MiB");
@@ -80,34 +100,152 @@ static bool fill_one(struct stream *s, struct stream_file *f)
 		case INPUT_TORN:
 			break;
 		}
-		struct stream_slot *sl = f->free_[--f->nfree];
 		/* The slot keeps its own copy: the input buffer moves on under waiting lines. */
 		if (sl->cap < len + 1) {
 			free(sl->line);
 			sl->cap = len + 1 > 256 ? len + 1 : 256;
-			sl->line = malloc(sl->cap);
-			if (!sl->line) {
-				fputs("socklens: out of memory\n", stderr);
-				exit(EXIT_USAGE);
-			}
+			sl->line = xmalloc(sl->cap);
 		}
 		memcpy(sl->line, line, len);
-		sb_reset(&s->why);
-		if (!trace_parse(sl->line, len, &sl->ev, &sl->arena, &s->why)) {
+		sb_reset(&f->why);
+		if (!trace_parse(sl->line, len, &sl->ev, &sl->arena, &f->why)) {
 			/* A torn last line is the usual damage; name it rather than jansson's guess. */
 			report(s, f, st == INPUT_TORN ? "incomplete last line (no newline at the end)"
-						      : sb_str(&s->why));
-			f->free_[f->nfree++] = sl;
+						      : sb_str(&f->why));
 			continue;
 		}
-		if (sl->ev.type == TRACE_SKIP) {
-			f->free_[f->nfree++] = sl;
-			continue;
-		}
-		f->win[f->nwin++] = sl;
-		return true;
+		if (sl->ev.type != TRACE_SKIP)
+			return true;
 	}
-	return false;
+}
+
+/* Fills up to n slots in order; returns how many, and whether the file ended. */
+static size_t parse_batch(struct stream_file *f, struct stream_slot **v, size_t n, bool *eof)
+{
+	size_t k = 0;
+	while (k < n && !*eof) {
+		if (parse_next(f, v[k]))
+			k++;
+		else
+			*eof = true;
+	}
+	return k;
+}
+
+static void *reader(void *arg)
+{
+	struct stream_file *f = arg;
+	struct stream_slot *v[STREAM_BATCH];
+	bool eof = false;
+	while (!eof) {
+		pthread_mutex_lock(&f->mu);
+		while (!f->nfree && !f->stop)
+			pthread_cond_wait(&f->cv, &f->mu);
+		if (f->stop) {
+			pthread_mutex_unlock(&f->mu);
+			break;
+		}
+		size_t n = f->nfree < STREAM_BATCH ? f->nfree : STREAM_BATCH;
+		for (size_t i = 0; i < n; i++)
+			v[i] = f->free_[--f->nfree];
+		pthread_mutex_unlock(&f->mu);
+
+		size_t k = parse_batch(f, v, n, &eof);
+
+		pthread_mutex_lock(&f->mu);
+		for (size_t i = 0; i < k; i++)
+			f->ready[(f->ready_head + f->nready++) % STREAM_SLOTS] = v[i];
+		for (size_t i = k; i < n; i++)
+			f->free_[f->nfree++] = v[i];
+		f->eof = eof;
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+	}
+	return NULL;
+}
+
+static void give_back(struct stream_file *f)
+{
+	if (!f->nused)
+		return;
+	pthread_mutex_lock(&f->mu);
+	for (size_t i = 0; i < f->nused; i++)
+		f->free_[f->nfree++] = f->used[i];
+	f->nused = 0;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+}
+
+static void release_slot(struct stream_file *f, struct stream_slot *sl)
+{
+	f->used[f->nused++] = sl;
+	if (f->nused == STREAM_BATCH)
+		give_back(f);
+}
+
+/* The file's next parsed line, in file order, or NULL at its end. */
+static struct stream_slot *take(struct stream_file *f)
+{
+	if (f->batch_pos < f->batch_n)
+		return f->batch[f->batch_pos++];
+	if (f->drained)
+		return NULL;
+	give_back(f);
+	if (!f->s->threads) {
+		/* the same work, here: fill a batch from the free slots */
+		f->batch_n = 0;
+		f->batch_pos = 0;
+		size_t n = f->nfree < STREAM_BATCH ? f->nfree : STREAM_BATCH;
+		for (size_t i = 0; i < n; i++)
+			f->batch[i] = f->free_[--f->nfree];
+		bool eof = false;
+		size_t k = parse_batch(f, f->batch, n, &eof);
+		for (size_t i = k; i < n; i++)
+			f->free_[f->nfree++] = f->batch[i];
+		f->batch_n = k;
+		if (!k) {
+			f->drained = true;
+			return NULL;
+		}
+		return f->batch[f->batch_pos++];
+	}
+	if (!f->running) {
+		if (pthread_create(&f->thread, NULL, reader, f) != 0) {
+			fputs("socklens: cannot start a thread\n", stderr);
+			exit(EXIT_USAGE);
+		}
+		f->running = true;
+	}
+	pthread_mutex_lock(&f->mu);
+	while (!f->nready && !f->eof)
+		pthread_cond_wait(&f->cv, &f->mu);
+	size_t n = f->nready < STREAM_BATCH ? f->nready : STREAM_BATCH;
+	for (size_t i = 0; i < n; i++) {
+		f->batch[i] = f->ready[f->ready_head];
+		f->ready_head = (f->ready_head + 1) % STREAM_SLOTS;
+	}
+	f->nready -= n;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	f->batch_pos = 0;
+	f->batch_n = n;
+	if (!n) {
+		f->drained = true;
+		return NULL;
+	}
+	return f->batch[f->batch_pos++];
+}
+
+static void stop_reader(struct stream_file *f)
+{
+	if (!f->running)
+		return;
+	pthread_mutex_lock(&f->mu);
+	f->stop = true;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	pthread_join(f->thread, NULL);
+	f->running = false;
 }
 
 /*
@@ -161,12 +299,14 @@ static void choose(struct stream_file *f)
 /* Makes f->next the file's next event, or NULL at its end. */
 static void advance(struct stream *s, struct stream_file *f)
 {
+	(void)s;
 	if (f->out) {
-		f->free_[f->nfree++] = f->out;
+		release_slot(f, f->out);
 		f->out = NULL;
 	}
-	while (f->nwin < STREAM_WINDOW && fill_one(s, f))
-		;
+	struct stream_slot *sl;
+	while (f->nwin < STREAM_WINDOW && (sl = take(f)))
+		f->win[f->nwin++] = sl;
 	choose(f);
 }
 
@@ -194,6 +334,7 @@ bool stream_rewind(struct stream *s)
 	bool ok = true;
 	for (size_t i = 0; i < s->nfiles; i++) {
 		struct stream_file *f = &s->files[i];
+		stop_reader(f);
 		file_reset(f);
 		if (!input_rewind(&f->in))
 			ok = false;
@@ -205,6 +346,9 @@ bool stream_rewind(struct stream *s)
 
 int stream_finish(struct stream *s)
 {
+	/* Every reader has reached its end (or been told to stop) before its counts are read. */
+	for (size_t i = 0; i < s->nfiles; i++)
+		stop_reader(&s->files[i]);
 	if (s->skipped && !s->summarized) {
 		s->summarized = true;
 		if (s->reported > MAX_REPORTS)
@@ -221,13 +365,19 @@ int stream_finish(struct stream *s)
 void stream_close(struct stream *s)
 {
 	for (size_t i = 0; i < s->nfiles; i++) {
-		input_close(&s->files[i].in);
-		for (size_t k = 0; k <= STREAM_WINDOW; k++) {
-			free(s->files[i].slots[k].line);
-			arena_free(&s->files[i].slots[k].arena);
+		struct stream_file *f = &s->files[i];
+		stop_reader(f);
+		input_close(&f->in);
+		for (size_t k = 0; k < STREAM_SLOTS; k++) {
+			free(f->slots[k].line);
+			arena_free(&f->slots[k].arena);
 		}
+		free(f->slots);
+		sb_free(&f->why);
+		pthread_mutex_destroy(&f->mu);
+		pthread_cond_destroy(&f->cv);
 	}
 	free(s->files);
-	sb_free(&s->why);
+	pthread_mutex_destroy(&s->report_mu);
 	memset(s, 0, sizeof(*s));
 }

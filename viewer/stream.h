@@ -2,10 +2,12 @@
 #ifndef SOCKLENS_STREAM_H
 #define SOCKLENS_STREAM_H
 
+#include <pthread.h>
+
 #include "input.h"
 #include "trace.h"
 
-/* One parsed line that owns its bytes, so that it can wait in the reorder window. */
+/* One parsed line that owns its bytes, so that it can wait, and travel between threads. */
 struct stream_slot {
 	char *line;
 	size_t cap;
@@ -14,22 +16,46 @@ struct stream_slot {
 };
 
 /*
- * Threads of one process write their lines in a race, so a file can hold seq 11 before seq
- * 10 (a socket() that reused the number before the close() that freed it). Lines wait in a
- * small window, and a line goes out only after the lines of its process with a smaller seq.
+ * Threads of one process write their lines in a race, so a file can hold a socket() that
+ * reused a number before the close() that freed it. Lines wait in a small window, and a
+ * line goes out only after the lines of its process that took effect earlier.
  */
 #define STREAM_WINDOW 32
+/* Lines parsed ahead by the reading thread, in batches: enough that neither side waits. */
+#define STREAM_SLOTS 512
+#define STREAM_BATCH 64
 
+/*
+ * Each file is read and parsed by a thread of its own, ahead of the consumer, which runs
+ * the lanes and the renderer on the other core: parsed lines go over in batches, in slots that
+ * come back when used. SOCKLENS_THREADS=0 does the same work in the calling thread.
+ */
 struct stream_file {
 	struct input in;
-	struct stream_slot slots[STREAM_WINDOW + 1];
+	struct stream *s;
+	struct stream_slot *slots; /* [STREAM_SLOTS] */
+	struct sbuf why;
+
+	/* shared with the reading thread, under mu */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+	bool running, stop, eof;
+	struct stream_slot *ready[STREAM_SLOTS]; /* ring, in file order */
+	size_t ready_head, nready;
+	struct stream_slot *free_[STREAM_SLOTS];
+	size_t nfree;
+
+	/* the consumer's own */
+	struct stream_slot *batch[STREAM_BATCH];
+	size_t batch_pos, batch_n;
+	struct stream_slot *used[STREAM_BATCH]; /* to go back to free_ */
+	size_t nused;
 	struct stream_slot *win[STREAM_WINDOW]; /* waiting, in file order */
 	size_t nwin;
-	struct stream_slot *free_[STREAM_WINDOW + 1];
-	size_t nfree;
-	struct stream_slot *next; /* chosen to go out next (still counted in win) */
+	struct stream_slot *next; /* chosen to go out next */
 	struct stream_slot *out;  /* handed out; valid until the next call */
-	bool eof;
+	bool drained;
 };
 
 struct stream {
@@ -38,10 +64,11 @@ struct stream {
 	uint64_t events;  /* events handed out */
 	uint64_t skipped; /* bad lines */
 	uint64_t reported;
-	bool quiet;	  /* second pass: the first one already reported */
+	bool quiet; /* second pass: the first one already reported */
 	bool read_error;
 	bool summarized;
-	struct sbuf why;
+	bool threads;
+	pthread_mutex_t report_mu; /* reading threads report bad lines one at a time */
 };
 
 /* Exit statuses shared by every subcommand (documented in socklens.1). */

@@ -2,7 +2,7 @@
 VIEWER_SRCS := $(wildcard viewer/*.c)
 VIEWER_OBJS := $(VIEWER_SRCS:viewer/%.c=$(BUILD)/viewer/%.o)
 SOCKLENS_LIBEXEC ?= $(LIBDIR)/socklens
-VIEWER_CFLAGS = -D_GNU_SOURCE $(JANSSON_CFLAGS) -DSOCKLENS_SHIM_INSTALLED='"$(SOCKLENS_LIBEXEC)/libsocklens.so"'
+VIEWER_CFLAGS = -D_GNU_SOURCE -pthread $(JANSSON_CFLAGS) -DSOCKLENS_SHIM_INSTALLED='"$(SOCKLENS_LIBEXEC)/libsocklens.so"'
 
 $(BUILD)/viewer/%.o: viewer/%.c
 	@mkdir -p $(@D)
@@ -13,7 +13,7 @@ $(BUILD)/viewer/render_html_app.o: viewer/render_html_app.html
 $(BUILD)/viewer/render_html_app.o: VIEWER_CFLAGS += -DSOCKLENS_HTML_APP='"$(abspath viewer/render_html_app.html)"'
 
 $(BUILD)/socklens: $(VIEWER_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $(VIEWER_OBJS) $(JANSSON_LIBS)
+	$(CC) $(LDFLAGS) -pthread -o $@ $(VIEWER_OBJS) $(JANSSON_LIBS)
 
 # A generator of synthetic traces, for the benchmark and the performance tests.
 $(BUILD)/socklens-gen-trace: viewer/gen/gen-trace.c
