@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Past this many messages a damaged gigabyte would only flood the terminal. */
 #define MAX_REPORTS 50
@@ -18,6 +19,20 @@ static void *xmalloc(size_t n)
 		exit(EXIT_USAGE);
 	}
 	return p;
+}
+
+/*
+ * A reading thread pays only when a core is idle to run it: on a busy machine the hand-over
+ * costs more than it saves (measured: docs/performance.md). SOCKLENS_THREADS=1 or 0 decides.
+ */
+static bool use_threads(void)
+{
+	const char *th = getenv("SOCKLENS_THREADS");
+	if (th && *th)
+		return strcmp(th, "0") != 0;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	double load[1];
+	return cpus >= 2 && getloadavg(load, 1) == 1 && load[0] + 1.0 <= (double)cpus;
 }
 
 /* Every slot free, nothing waiting; the reading thread is not running. */
@@ -36,8 +51,7 @@ bool stream_open(struct stream *s, char *const *paths, size_t n, bool spool)
 {
 	memset(s, 0, sizeof(*s));
 	pthread_mutex_init(&s->report_mu, NULL);
-	const char *th = getenv("SOCKLENS_THREADS");
-	s->threads = !(th && strcmp(th, "0") == 0);
+	s->threads = use_threads();
 	s->files = calloc(n ? n : 1, sizeof(*s->files));
 	if (!s->files)
 		return false;

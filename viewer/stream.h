@@ -22,13 +22,14 @@ struct stream_slot {
  */
 #define STREAM_WINDOW 32
 /* Lines parsed ahead by the reading thread, in batches: enough that neither side waits. */
-#define STREAM_SLOTS 512
-#define STREAM_BATCH 64
+#define STREAM_SLOTS 1024
+#define STREAM_BATCH 256
 
 /*
- * Each file is read and parsed by a thread of its own, ahead of the consumer, which runs
- * the lanes and the renderer on the other core: parsed lines go over in batches, in slots that
- * come back when used. SOCKLENS_THREADS=0 does the same work in the calling thread.
+ * When a core is free, each file is read and parsed by a thread of its own, ahead of the
+ * consumer, which runs the lanes and the renderer: parsed lines go over in batches, in slots
+ * that come back when used. Otherwise (or with SOCKLENS_THREADS=0) the calling thread does
+ * the same work, in the same batches.
  */
 struct stream_file {
 	struct input in;
