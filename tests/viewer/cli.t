@@ -107,6 +107,12 @@ if [ -x "$GEN" ]; then
 	grep -q " $calls calls (" "$TMP/a.out"; ok $? "generated trace: every call counted"
 	SOCKLENS_PARSER=jansson "$S" stats "$TMP/gen.jsonl" >"$TMP/j.out" 2>"$TMP/j.err"
 	is_file "$TMP/a.out" "$TMP/j.out" "generated trace: both parsers agree"
+	for args in "stats" "view --width 100" "export --format chrome"; do
+		SOCKLENS_THREADS=1 "$S" $args "$TMP/gen.jsonl" "$TMP/fuzz.jsonl" >"$TMP/t1.out" 2>"$TMP/t1.err"
+		SOCKLENS_THREADS=0 "$S" $args "$TMP/gen.jsonl" "$TMP/fuzz.jsonl" >"$TMP/t0.out" 2>"$TMP/t0.err"
+		is_file "$TMP/t1.out" "$TMP/t0.out" "$args: the same with and without a reading thread"
+		is_file "$TMP/t1.err" "$TMP/t0.err" "$args: the same reports with and without a reading thread"
+	done
 	"$S" view --width 100 --max-lanes 20 "$TMP/gen.jsonl" >"$TMP/o"
 	grep -q '^(.* more lanes and .* more processes not drawn' "$TMP/o"; ok $? "view says what --max-lanes left out"
 	grep -q 'connections paired' "$TMP/o"; ok $? "generated trace: connections paired"
