@@ -415,8 +415,11 @@ static void pair(struct lane_table *t, struct lane *l, int64_t now)
 	while (pr->head && (pr->count > PENDING_MAX ||
 			    (pr->head->l->closed && pr->head->l->t_end < now - PENDING_AGE_NS)))
 		pending_remove(t, pr->head);
-	if (!l->local || !l->remote || l->src || l->pending || l->conn ||
-	    (l->proto && strncmp(l->proto, "UNIX", 4) == 0))
+	/*
+	 * A UNIX client's end is unnamed, so its connections pair by the server's path and by
+	 * time alone: right unless several connect to the same path at once (see socklens.1).
+	 */
+	if (!l->local || !l->remote || l->src || l->pending || l->conn)
 		return;
 	bool client = l->role == LR_CLIENT;
 	const char *c = client ? l->local : l->remote, *s = client ? l->remote : l->local;
@@ -504,7 +507,8 @@ static void annotate(struct lane_table *t, struct lane *l, const struct trace_ev
 	const char *s;
 	switch (ev->ci->kind) {
 	case CK_BIND:
-		if (!ev->failed && (s = addr_text(t, &ev->addr))) {
+		/* `local`, when the shim adds it, has the port the kernel chose for port 0 */
+		if (!ev->failed && ((s = addr_text(t, &ev->local)) || (s = addr_text(t, &ev->addr)))) {
 			l->local = s;
 			if (l->role == LR_NONE)
 				l->role = LR_BOUND;
@@ -900,7 +904,8 @@ void lane_label(const struct lane *l, struct sbuf *sb)
 			sb_putc(sb, '?');
 		break;
 	default:
-		if (r->local) {
+		/* an unnamed UNIX client end says nothing worth the space */
+		if (r->local && strcmp(r->local, "(unnamed)") != 0) {
 			sb_putc(sb, ' ');
 			put_local(sb, r->local);
 		}

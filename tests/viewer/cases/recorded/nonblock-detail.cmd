@@ -1,0 +1,1 @@
+view --lane 1 nonblock.jsonl

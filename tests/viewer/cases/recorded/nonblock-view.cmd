@@ -1,0 +1,1 @@
+view --width 110 nonblock.jsonl

@@ -1,0 +1,1 @@
+stats udp.jsonl unix.jsonl nonblock.jsonl
