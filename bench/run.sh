@@ -7,7 +7,7 @@
 set -u
 BUILD=${BUILD:-$(pwd)/build}
 ROUNDS=${ROUNDS:-5}              # rounds of the small workloads
-SERVER_ROUNDS=${SERVER_ROUNDS:-3} # rounds of redis and nginx
+SERVER_ROUNDS=${SERVER_ROUNDS:-5} # rounds of redis and nginx
 PP_N=${PP_N:-20000}              # ping-pong round trips
 UDP_N=${UDP_N:-20000}
 CHURN_N=${CHURN_N:-3000}         # connections
@@ -105,6 +105,16 @@ sent_bytes() { # MODE FILE
 	fi
 }
 
+# server_ticks PID: CPU clock ticks (user + system) of PID and its children so far.
+server_ticks() {
+	local t=0 p
+	for p in "$1" $(pgrep -P "$1" 2>/dev/null); do
+		t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	echo "$t"
+}
+CLK_TCK=$(getconf CLK_TCK)
+
 RESULTS=$WORK/results   # one line per workload: fields separated by |
 : > "$RESULTS"
 
@@ -173,8 +183,11 @@ redis_once() { # MODE DIR -> rps into DIR/MODE.us, figures into DIR/MODE.fig
 		say "redis ($m) did not start: $(tail -2 "$d/redis.log" 2>/dev/null)"; stop_pid "$WRAP_PID"; WRAP_PID=; return
 	fi
 	SERVER_PID=$(cat "$d/redis.pid" 2>/dev/null)
-	local csv
+	local csv t0 t1
+	t0=$(server_ticks "$SERVER_PID")
 	csv=$(redis-benchmark -h 127.0.0.1 -p "$port" -n "$REDIS_N" -c 20 -d 16 -t set,get --csv 2>/dev/null)
+	t1=$(server_ticks "$SERVER_PID")
+	awk -v t=$((t1 - t0)) -v hz="$CLK_TCK" -v n=$((2 * REDIS_N)) 'BEGIN { printf "%.2f\n", t / hz * 1e6 / n }' >> "$d/$m.cpu"
 	[ -n "$SERVER_PID" ] && stop_pid "$SERVER_PID"
 	wait "$WRAP_PID" 2>/dev/null
 	SERVER_PID= WRAP_PID=
@@ -226,8 +239,10 @@ nginx_once() {
 		say "nginx ($m) did not start: $(tail -2 "$d/error.log" 2>/dev/null)"; stop_pid "$WRAP_PID"; WRAP_PID=; return
 	fi
 	SERVER_PID=$(cat "$d/nginx.pid" 2>/dev/null)
-	local out
+	local out t0 t1
+	t0=$(server_ticks "$SERVER_PID")
 	out=$(wrk -t1 -c16 -d"${WRK_SECS}s" -s "$TOP/bench/wrk-report.lua" "http://127.0.0.1:$port/small.html" 2>/dev/null)
+	t1=$(server_ticks "$SERVER_PID")
 	[ -n "$SERVER_PID" ] && stop_pid "$SERVER_PID"
 	wait "$WRAP_PID" 2>/dev/null
 	SERVER_PID= WRAP_PID=
@@ -236,6 +251,10 @@ nginx_once() {
 	bytes=$(sed -n 's/.*wrk_bytes=\([0-9]*\).*/\1/p' <<< "$out")
 	errs=$(sed -n 's/.*wrk_errors=\([0-9]*\).*/\1/p' <<< "$out")
 	[ -n "$rps" ] && [ "${errs:-1}" = 0 ] && echo "$rps" >> "$d/$m.us"
+	local reqs
+	reqs=$(sed -n 's/.*wrk_requests=\([0-9]*\).*/\1/p' <<< "$out")
+	[ -n "$reqs" ] && [ "$reqs" -gt 0 ] &&
+		awk -v t=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$reqs" 'BEGIN { printf "%.2f\n", t / hz * 1e6 / n }' >> "$d/$m.cpu"
 	if [ "$m" != A ] && [ -n "$bytes" ]; then
 		read -r lines bpl tcalls torn <<< "$(trace_figures "$m" "$TRACE")"
 		local got ok
@@ -330,8 +349,9 @@ mkdir -p "$OUTDIR"
 	echo
 	echo "Small workloads: time per operation (round trip, connection), lower is better; ×untraced is"
 	echo "traced / untraced. Servers: requests per second, higher is better; ×untraced is the share of"
-	echo "the untraced throughput kept. CPU is user + system time of the workload's processes (not of"
-	echo "strace itself, so strace's CPU ratio understates its cost). Trace figures are from the last"
+	echo "the untraced throughput kept. CPU is user + system time of the workload's processes (for the"
+	echo "servers, of the server's processes per request), not of strace itself, so strace's CPU ratio"
+	echo "understates its cost. Trace figures are from the last"
 	echo "round; see docs/performance.md for what each one means."
 	echo
 	echo "## Viewer"
