@@ -14,14 +14,14 @@
 #include "stream.h"
 
 static const char export_usage[] =
-	"usage: socklens export --format chrome [-o FILE] FILE...\n"
-	"\n"
-	"Writes the Chrome trace-event format (JSON) for chrome://tracing or ui.perfetto.dev:\n"
-	"one process per pid, one track per descriptor lane, each call a complete event.\n"
-	"\n"
-	"  --format chrome   the output format (the only one so far)\n"
-	"  -o, --output FILE write there instead of standard output\n"
-	"  -h, --help        this help\n";
+    "usage: socklens export --format chrome [-o FILE] FILE...\n"
+    "\n"
+    "Writes the Chrome trace-event format (JSON) for chrome://tracing or ui.perfetto.dev:\n"
+    "one process per pid, one track per descriptor lane, each call a complete event.\n"
+    "\n"
+    "  --format chrome   the output format (the only one so far)\n"
+    "  -o, --output FILE write there instead of standard output\n"
+    "  -h, --help        this help\n";
 
 /* Nanoseconds as exact decimal microseconds. */
 static void put_us(struct sbuf *sb, int64_t ns)
@@ -48,7 +48,8 @@ static void emit_call(struct sbuf *sb, const struct trace_event *ev, const struc
 	put_us(sb, ev->ts_ns);
 	sb_puts(sb, ",\"dur\":");
 	put_us(sb, ev->dur_ns > 0 ? ev->dur_ns : 0);
-	sb_printf(sb, ",\"pid\":%" PRId64 ",\"tid\":%" PRIu32, ev->pid, hit->lane ? hit->lane->id : 0);
+	sb_printf(sb, ",\"pid\":%" PRId64 ",\"tid\":%" PRIu32, ev->pid,
+		  hit->lane ? hit->lane->id : 0);
 	if (ev->failed)
 		sb_puts(sb, ",\"cname\":\"terrible\"");
 	sb_printf(sb, ",\"args\":{\"fd\":%" PRId64 ",\"ret\":%" PRId64, ev->fd, ev->ret);
@@ -97,8 +98,9 @@ static void lane_closed(struct lane_table *t, struct lane *l)
 	sb_reset(label);
 	sb_printf(label, "fd %" PRId64 " ", l->fd);
 	lane_label(l, label);
-	sb_printf(sb, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%" PRId64 ",\"tid\":%" PRIu32
-		      ",\"args\":{\"name\":",
+	sb_printf(sb,
+		  "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%" PRId64 ",\"tid\":%" PRIu32
+		  ",\"args\":{\"name\":",
 		  l->pid, l->id);
 	put_jstr(sb, label->p, label->n);
 	sb_printf(sb,
@@ -117,12 +119,14 @@ static void emit_procs(struct out *o, const struct lane_table *t)
 		sb_reset(label);
 		sb_printf(label, "pid %" PRId64 " ", p->pid);
 		lane_proc_label(p, label);
-		sb_printf(sb, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%" PRId64
-			      ",\"args\":{\"name\":",
+		sb_printf(sb,
+			  "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%" PRId64
+			  ",\"args\":{\"name\":",
 			  p->pid);
 		put_jstr(sb, label->p, label->n);
-		sb_printf(sb, "}},\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%" PRId64
-			      ",\"tid\":0,\"args\":{\"name\":\"process events\"}}",
+		sb_printf(sb,
+			  "}},\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%" PRId64
+			  ",\"tid\":0,\"args\":{\"name\":\"process events\"}}",
 			  p->pid);
 		sep(o);
 		fwrite(sb->p, 1, sb->n, o->f);
@@ -132,11 +136,11 @@ static void emit_procs(struct out *o, const struct lane_table *t)
 int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "parser", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"format", required_argument, NULL, 'f'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"parser", required_argument, NULL, 'P'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *format = NULL, *out = NULL;
 	int c;
@@ -177,13 +181,13 @@ int cmd_export(int argc, char **argv)
 		stream_close(&s);
 		return EXIT_USAGE;
 	}
-	struct out o = { .f = f, .first = true };
+	struct out o = {.f = f, .first = true};
 	struct lane_table t;
-	struct lane_ops ops = { .closed = lane_closed, .ctx = &o };
+	struct lane_ops ops = {.closed = lane_closed, .ctx = &o};
 	lane_table_init(&t, &ops);
 	const struct trace_event *ev;
 	struct lane_hit hit;
-	struct sbuf sb = { 0 };
+	struct sbuf sb = {0};
 	fputs("{\"traceEvents\":[", f);
 	while ((ev = stream_next(&s))) {
 		lane_feed(&t, ev, &hit);
@@ -194,15 +198,16 @@ int cmd_export(int argc, char **argv)
 			emit_instant(&sb, ev,
 				     ev->type == TRACE_EXIT ? "exit"
 				     : ev->fork_of >= 0	    ? "fork"
-				     : hit.proc && hit.proc->execs && hit.proc->t_exec == ev->ts_ns ? "exec"
-												      : "start");
+				     : hit.proc && hit.proc->execs && hit.proc->t_exec == ev->ts_ns
+					 ? "exec"
+					 : "start");
 		sep(&o);
 		fwrite(sb.p, 1, sb.n, f);
 	}
 	lane_finish(&t);
 	emit_procs(&o, &t);
-	fputs("\n],\"displayTimeUnit\":\"ns\",\"otherData\":{\"producer\":\"socklens " SOCKLENS_VERSION
-	      "\"}}\n",
+	fputs("\n],\"displayTimeUnit\":\"ns\",\"otherData\":{\"producer\":"
+	      "\"socklens " SOCKLENS_VERSION "\"}}\n",
 	      f);
 	int rc = stream_finish(&s);
 	if (fflush(f) != 0 || ferror(f) || (f != stdout && fclose(f) != 0)) {

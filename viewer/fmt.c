@@ -86,7 +86,7 @@ void sb_put_tty(struct sbuf *sb, const char *s, size_t n)
 			sb_putc(sb, (char)c);
 		} else {
 			/* Anything else could be a terminal control sequence or a wide glyph. */
-			char esc[4] = { '\\', 'x', hexdig[c >> 4], hexdig[c & 15] };
+			char esc[4] = {'\\', 'x', hexdig[c >> 4], hexdig[c & 15]};
 			sb_put(sb, esc, 4);
 		}
 	}
@@ -115,11 +115,21 @@ void sb_put_html(struct sbuf *sb, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		switch (c) {
-		case '<': sb_puts(sb, "&lt;"); break;
-		case '>': sb_puts(sb, "&gt;"); break;
-		case '&': sb_puts(sb, "&amp;"); break;
-		case '"': sb_puts(sb, "&quot;"); break;
-		case '\'': sb_puts(sb, "&#39;"); break;
+		case '<':
+			sb_puts(sb, "&lt;");
+			break;
+		case '>':
+			sb_puts(sb, "&gt;");
+			break;
+		case '&':
+			sb_puts(sb, "&amp;");
+			break;
+		case '"':
+			sb_puts(sb, "&quot;");
+			break;
+		case '\'':
+			sb_puts(sb, "&#39;");
+			break;
 		default:
 			if (c < 0x20 || c == 0x7f)
 				sb_printf(sb, "\\x%02x", c);
@@ -135,10 +145,10 @@ void fmt_dur(struct sbuf *sb, int64_t ns)
 		int64_t limit, div;
 		const char *unit;
 	} units[] = {
-		{ 1000, 1, "ns" },
-		{ 1000000, 1000, "us" },
-		{ 1000000000, 1000000, "ms" },
-		{ INT64_MAX, 1000000000, "s" },
+	    {1000, 1, "ns"},
+	    {1000000, 1000, "us"},
+	    {1000000000, 1000000, "ms"},
+	    {INT64_MAX, 1000000000, "s"},
 	};
 	if (ns < 0) {
 		sb_putc(sb, '-');
@@ -159,7 +169,7 @@ void fmt_dur(struct sbuf *sb, int64_t ns)
 
 void fmt_bytes(struct sbuf *sb, uint64_t n)
 {
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
 	if (n < 1024) {
 		sb_printf(sb, "%" PRIu64 " B", n);
 		return;
@@ -186,7 +196,7 @@ int64_t fmt_parse_time(const char *s)
 		const char *suffix;
 		double mul;
 	} units[] = {
-		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "", 1e9 },
+	    {"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"", 1e9},
 	};
 	char *end;
 	double v = strtod(s, &end);

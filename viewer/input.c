@@ -29,7 +29,8 @@ bool input_open(struct input *in, const char *path, bool spool)
 	/* A pipe cannot be read twice; keep what we read in an unlinked temporary file. */
 	if (spool && (fstat(in->fd, &st) != 0 || !S_ISREG(st.st_mode))) {
 		const char *dir = getenv("TMPDIR");
-		in->spool_fd = open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		in->spool_fd =
+		    open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 		if (in->spool_fd < 0) {
 			close(in->fd);
 			return false;

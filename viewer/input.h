@@ -8,8 +8,8 @@
 
 enum input_status {
 	INPUT_EOF,
-	INPUT_LINE,    /* a line that ended in "\n" */
-	INPUT_TORN,    /* the last line of the file, with no "\n": a crash, or still being written */
+	INPUT_LINE, /* a line that ended in "\n" */
+	INPUT_TORN, /* the last line of the file, with no "\n": a crash, or still being written */
 	INPUT_TOOLONG, /* a line over INPUT_MAX_LINE, skipped */
 	INPUT_ERROR,   /* read error; errno is set */
 };
@@ -24,7 +24,7 @@ struct input {
 	size_t start, end, cap;
 	uint64_t lineno;
 	uint64_t offset; /* bytes handed out so far */
-	uint64_t limit;  /* second pass: stop where the first pass stopped */
+	uint64_t limit;	 /* second pass: stop where the first pass stopped */
 	bool eof;
 };
 

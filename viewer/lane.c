@@ -15,7 +15,7 @@
 #define SLOT_DEPTH 3
 /* A connection's other end may show up this much later in the stream, and no later. */
 #define PENDING_AGE_NS (30 * 1000000000LL)
-#define PENDING_MAX 65536
+#define PENDING_MAX    65536
 
 static void *xcalloc(size_t n, size_t size)
 {
@@ -85,7 +85,8 @@ static const char *intern(struct lane_table *t, const char *s, size_t n)
 /* ---- pairing registry: lanes waiting for the other end of their connection ---- */
 
 struct lane_pending {
-	const char *client, *server; /* interned endpoint texts: pointer equality is string equality */
+	const char *client,
+	    *server; /* interned endpoint texts: pointer equality is string equality */
 	struct lane *l;
 	struct lane_pending *hnext, *fnext, *fprev;
 };
@@ -382,8 +383,8 @@ uint32_t lane_conn(const struct lane *l)
 static void pending_remove(struct lane_table *t, struct lane_pending *e)
 {
 	struct pairing *pr = t->pairing;
-	struct lane_pending **pp = &pr->hash[hash2((uint64_t)(uintptr_t)e->client,
-						   (uint64_t)(uintptr_t)e->server, pr->n)];
+	struct lane_pending **pp =
+	    &pr->hash[hash2((uint64_t)(uintptr_t)e->client, (uint64_t)(uintptr_t)e->server, pr->n)];
 	while (*pp && *pp != e)
 		pp = &(*pp)->hnext;
 	if (*pp)
@@ -456,7 +457,7 @@ static const char *addr_text(struct lane_table *t, const struct trace_addr *a)
 	if (a->kind == ADDR_NONE)
 		return NULL;
 	char buf[160];
-	struct sbuf sb = { buf, 0, sizeof(buf) };
+	struct sbuf sb = {buf, 0, sizeof(buf)};
 	struct trace_addr v4 = *a;
 	if (a->kind == ADDR_INET6 && a->host.n > 7 && memcmp(a->host.p, "::ffff:", 7) == 0 &&
 	    memchr(a->host.p, '.', a->host.n)) {
@@ -494,7 +495,7 @@ static void learn_port(struct lane_table *t, struct lane *listener, const char *
 	const char *port = accepted_local ? strrchr(accepted_local, ':') : NULL;
 	if (n < 2 || strcmp(l + n - 2, ":0") != 0 || !port)
 		return;
-	struct sbuf sb = { 0 };
+	struct sbuf sb = {0};
 	sb_put(&sb, l, n - 2);
 	sb_puts(&sb, port);
 	listener->local = intern(t, sb.p, sb.n);
@@ -508,7 +509,8 @@ static void annotate(struct lane_table *t, struct lane *l, const struct trace_ev
 	switch (ev->ci->kind) {
 	case CK_BIND:
 		/* `local`, when the shim adds it, has the port the kernel chose for port 0 */
-		if (!ev->failed && ((s = addr_text(t, &ev->local)) || (s = addr_text(t, &ev->addr)))) {
+		if (!ev->failed &&
+		    ((s = addr_text(t, &ev->local)) || (s = addr_text(t, &ev->addr)))) {
 			l->local = s;
 			if (l->role == LR_NONE)
 				l->role = LR_BOUND;
@@ -570,7 +572,7 @@ static void lane_count(struct lane *l, const struct trace_event *ev)
 
 static const char *argv_text(struct lane_table *t, const struct trace_event *ev)
 {
-	struct sbuf sb = { 0 };
+	struct sbuf sb = {0};
 	for (size_t i = 0; i < ev->argc; i++) {
 		if (i)
 			sb_putc(&sb, ' ');
@@ -684,9 +686,10 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 		}
 	} else if (ci->kind == CK_SOCKETPAIR) {
 		if (!ev->failed && ev->sv[0] >= 0 && ev->sv[1] >= 0) {
-			l = hit->created[0] = lane_new(t, p, ev->sv[0], ev->ts_ns, LO_SOCKETPAIR, NULL);
+			l = hit->created[0] =
+			    lane_new(t, p, ev->sv[0], ev->ts_ns, LO_SOCKETPAIR, NULL);
 			struct lane *b = hit->created[1] =
-				lane_new(t, p, ev->sv[1], ev->ts_ns, LO_SOCKETPAIR, NULL);
+			    lane_new(t, p, ev->sv[1], ev->ts_ns, LO_SOCKETPAIR, NULL);
 			l->proto = b->proto = socket_proto(t, ev, NULL);
 			l->t_created = b->t_created = call_end(ev);
 			l->tid_created = b->tid_created = ev->tid;
@@ -724,7 +727,7 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 	case CK_ACCEPT:
 		if (!ev->failed && ev->ret >= 0) {
 			struct lane *n = hit->created[0] =
-				lane_new(t, p, ev->ret, ev->ts_ns, LO_ACCEPT, NULL);
+			    lane_new(t, p, ev->ret, ev->ts_ns, LO_ACCEPT, NULL);
 			n->origin_fd = ev->fd;
 			n->t_created = call_end(ev);
 			n->tid_created = ev->tid;
@@ -748,7 +751,8 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 		__attribute__((fallthrough));
 	case CK_DUP:
 		if (!ev->failed && ev->ret >= 0 && ev->ret != ev->fd) {
-			struct lane *n = hit->created[0] = lane_new(t, p, ev->ret, ev->ts_ns, LO_DUP, l);
+			struct lane *n = hit->created[0] =
+			    lane_new(t, p, ev->ret, ev->ts_ns, LO_DUP, l);
 			n->origin_fd = ev->fd;
 			n->t_created = call_end(ev);
 			n->tid_created = ev->tid;
@@ -864,7 +868,7 @@ static void put_user(struct sbuf *sb, const char *s)
 /* "0.0.0.0:53" and "[::]:53" mean any address: "*:53". */
 static void put_local(struct sbuf *sb, const char *a)
 {
-	static const char *const wild[] = { "0.0.0.0:", "[::]:" };
+	static const char *const wild[] = {"0.0.0.0:", "[::]:"};
 	for (size_t i = 0; i < sizeof(wild) / sizeof(wild[0]); i++) {
 		size_t n = strlen(wild[i]);
 		if (strncmp(a, wild[i], n) == 0) {

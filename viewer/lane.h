@@ -44,9 +44,9 @@ struct lane {
 	uint32_t refs; /* holders: the fd slot, copies (src), pairing, the consumer */
 	int64_t pid, fd;
 	int64_t t_start, t_end;
-	int64_t t_created; /* when the number was surely handed out: the creating call's end */
+	int64_t t_created;   /* when the number was surely handed out: the creating call's end */
 	int64_t tid_created; /* the thread that got it (-1 unknown): its own lines come in order */
-	int64_t t_conn;	   /* for pairing: the start of connect, the end of accept */
+	int64_t t_conn;	     /* for pairing: the start of connect, the end of accept */
 	bool closed, cloexec;
 	enum lane_end end;
 	enum lane_origin origin;
@@ -54,17 +54,17 @@ struct lane {
 	int64_t origin_fd; /* the listening fd of an accepted lane, the old fd of a dup */
 	struct lane *src;  /* the lane this is a copy of (dup, fork), whose label it shares */
 	struct lane_proc *proc;
-	const char *proto;    /* "TCP"…, the socket() domain when unknown, or NULL */
-	const char *local;    /* addresses as text (interned); raw bytes, escaped when shown */
+	const char *proto; /* "TCP"…, the socket() domain when unknown, or NULL */
+	const char *local; /* addresses as text (interned); raw bytes, escaped when shown */
 	const char *remote;
 	uint32_t remotes; /* distinct remote addresses seen (datagram sockets) */
 	uint64_t calls, errors, bytes_out, bytes_in, accepted;
-	uint32_t conn; /* connection number shared by paired lanes; 0 for none */
+	uint32_t conn;		      /* connection number shared by paired lanes; 0 for none */
 	struct lane_pending *pending; /* waiting in the pairing registry */
 	struct lane *prev_fd;	      /* the earlier lane of the same pid and fd */
 	struct lane *hnext;	      /* hash chain of slot heads */
 	struct lane *open_next, *open_prev; /* the process's open lanes */
-	void *user; /* the consumer's per-lane data */
+	void *user;			    /* the consumer's per-lane data */
 };
 
 struct lane_proc {

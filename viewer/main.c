@@ -8,28 +8,28 @@
 #include "stream.h"
 
 static const char usage[] =
-	"usage: socklens COMMAND [OPTIONS] [ARGS]\n"
-	"\n"
-	"Record what a program does with its sockets, then look at it.\n"
-	"\n"
-	"commands:\n"
-	"  record [-o FILE] [OPTIONS] -- CMD ARGS...   run CMD with the socklens shim preloaded\n"
-	"  view [OPTIONS] FILE...                      per-descriptor timelines (--html for a page)\n"
-	"  stats [OPTIONS] FILE...                     time and errors per call, bytes per descriptor\n"
-	"  export --format chrome [-o FILE] FILE...    Chrome trace-event JSON (Perfetto)\n"
-	"\n"
-	"`socklens COMMAND --help` describes each command; see also socklens(1).\n"
-	"Exit status of view, stats and export: 0 ok, 1 some input lines were bad and skipped,\n"
-	"2 usage error or unreadable input. record exits with the program's status.\n";
+    "usage: socklens COMMAND [OPTIONS] [ARGS]\n"
+    "\n"
+    "Record what a program does with its sockets, then look at it.\n"
+    "\n"
+    "commands:\n"
+    "  record [-o FILE] [OPTIONS] -- CMD ARGS...   run CMD with the socklens shim preloaded\n"
+    "  view [OPTIONS] FILE...                      per-descriptor timelines (--html for a page)\n"
+    "  stats [OPTIONS] FILE...                     time and errors per call, bytes per descriptor\n"
+    "  export --format chrome [-o FILE] FILE...    Chrome trace-event JSON (Perfetto)\n"
+    "\n"
+    "`socklens COMMAND --help` describes each command; see also socklens(1).\n"
+    "Exit status of view, stats and export: 0 ok, 1 some input lines were bad and skipped,\n"
+    "2 usage error or unreadable input. record exits with the program's status.\n";
 
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
-	{ "record", cmd_record },
-	{ "view", cmd_view },
-	{ "stats", cmd_stats },
-	{ "export", cmd_export },
+    {"record", cmd_record},
+    {"view", cmd_view},
+    {"stats", cmd_stats},
+    {"export", cmd_export},
 };
 
 int usage_error(const char *cmd, const char *fmt, ...)
@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(c, commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);
-	struct sbuf name = { 0 };
+	struct sbuf name = {0};
 	sb_put_tty(&name, c, strlen(c));
 	fprintf(stderr, "socklens: unknown command '%s'\n\n%s", sb_str(&name), usage);
 	sb_free(&name);

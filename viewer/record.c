@@ -22,23 +22,23 @@
 enum { RECORD_FAILED = 125, RECORD_NOEXEC = 126, RECORD_NOTFOUND = 127 };
 
 static const char record_usage[] =
-	"usage: socklens record [-o FILE] [OPTIONS] -- CMD [ARGS...]\n"
-	"\n"
-	"Runs CMD with the socklens shim preloaded; every socket call of CMD and of the\n"
-	"processes it forks or execs becomes one JSON line in FILE.\n"
-	"\n"
-	"  -o, --output FILE  the trace (default: socklens-CMD.jsonl), emptied first\n"
-	"  -a, --append       add to FILE instead of emptying it\n"
-	"  --data N           bytes of payload preview per call (default 64, 0 for none)\n"
-	"  --bt N             frames of call-site backtrace (default 0, none)\n"
-	"  --calls LIST       only these calls, comma-separated (connect,send,recv...)\n"
-	"  --failed           only calls that failed\n"
-	"  --shim PATH        the libsocklens.so to preload\n"
-	"  -q, --quiet        do not say where the trace went\n"
-	"  -h, --help         this help\n"
-	"\n"
-	"Exit status: CMD's own, 128+N if CMD was killed by signal N, 125 if socklens\n"
-	"failed, 126 if CMD could not be run, 127 if CMD was not found.\n";
+    "usage: socklens record [-o FILE] [OPTIONS] -- CMD [ARGS...]\n"
+    "\n"
+    "Runs CMD with the socklens shim preloaded; every socket call of CMD and of the\n"
+    "processes it forks or execs becomes one JSON line in FILE.\n"
+    "\n"
+    "  -o, --output FILE  the trace (default: socklens-CMD.jsonl), emptied first\n"
+    "  -a, --append       add to FILE instead of emptying it\n"
+    "  --data N           bytes of payload preview per call (default 64, 0 for none)\n"
+    "  --bt N             frames of call-site backtrace (default 0, none)\n"
+    "  --calls LIST       only these calls, comma-separated (connect,send,recv...)\n"
+    "  --failed           only calls that failed\n"
+    "  --shim PATH        the libsocklens.so to preload\n"
+    "  -q, --quiet        do not say where the trace went\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "Exit status: CMD's own, 128+N if CMD was killed by signal N, 125 if socklens\n"
+    "failed, 126 if CMD could not be run, 127 if CMD was not found.\n";
 
 static bool is_file(const char *path)
 {
@@ -53,7 +53,7 @@ static char *find_shim(void)
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n > 0) {
 		self[n] = '\0';
-		struct sbuf sb = { 0 };
+		struct sbuf sb = {0};
 		sb_puts(&sb, dirname(self));
 		sb_puts(&sb, "/libsocklens.so");
 		if (is_file(sb_str(&sb)))
@@ -75,7 +75,7 @@ static char *absolute(const char *path)
 	char cwd[PATH_MAX];
 	if (!getcwd(cwd, sizeof(cwd)))
 		return NULL;
-	struct sbuf sb = { 0 };
+	struct sbuf sb = {0};
 	sb_printf(&sb, "%s/%s", cwd, path);
 	sb_str(&sb);
 	return sb.p;
@@ -116,16 +116,16 @@ int cmd_record(int argc, char **argv)
 {
 	enum { O_DATA = 256, O_BT, O_CALLS, O_FAILED, O_SHIM };
 	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "append", no_argument, NULL, 'a' },
-		{ "data", required_argument, NULL, O_DATA },
-		{ "bt", required_argument, NULL, O_BT },
-		{ "calls", required_argument, NULL, O_CALLS },
-		{ "failed", no_argument, NULL, O_FAILED },
-		{ "shim", required_argument, NULL, O_SHIM },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"output", required_argument, NULL, 'o'},
+	    {"append", no_argument, NULL, 'a'},
+	    {"data", required_argument, NULL, O_DATA},
+	    {"bt", required_argument, NULL, O_BT},
+	    {"calls", required_argument, NULL, O_CALLS},
+	    {"failed", no_argument, NULL, O_FAILED},
+	    {"shim", required_argument, NULL, O_SHIM},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *out = NULL, *data = NULL, *bt = NULL, *calls = NULL, *shim_opt = NULL;
 	bool append = false, failed = false, quiet = false;
@@ -175,11 +175,12 @@ int cmd_record(int argc, char **argv)
 
 	char *shim = shim_opt ? absolute(shim_opt) : find_shim();
 	if (!shim || !is_file(shim))
-		return fail("cannot find libsocklens.so (beside socklens, or " SOCKLENS_SHIM_INSTALLED
-			    "); use --shim PATH",
-			    NULL);
+		return fail(
+		    "cannot find libsocklens.so (beside socklens, or " SOCKLENS_SHIM_INSTALLED
+		    "); use --shim PATH",
+		    NULL);
 
-	struct sbuf def = { 0 };
+	struct sbuf def = {0};
 	if (!out) {
 		/* socklens-curl.jsonl: named after the program, so runs of different ones coexist. */
 		char *copy = strdup(cmd[0]);
@@ -188,8 +189,9 @@ int cmd_record(int argc, char **argv)
 		out = sb_str(&def);
 	}
 	char *path = absolute(out);
-	int fd = path ? open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0644)
-		      : -1;
+	int fd =
+	    path ? open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0644)
+		 : -1;
 	if (fd < 0) {
 		int rc = fail(strerror(errno), out);
 		free(path);
@@ -200,7 +202,7 @@ int cmd_record(int argc, char **argv)
 	close(fd);
 
 	/* After what is already preloaded: some libraries (ASan's runtime) insist on being first. */
-	struct sbuf preload = { 0 };
+	struct sbuf preload = {0};
 	const char *old = getenv("LD_PRELOAD");
 	if (old && *old) {
 		sb_puts(&preload, old);
@@ -223,7 +225,7 @@ int cmd_record(int argc, char **argv)
 	if (pipe2(pfd, O_CLOEXEC) != 0)
 		return fail(strerror(errno), "pipe");
 	/* Like a shell waiting for a job: ^C goes to the program, we wait and report. */
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old_int, old_quit;
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
 	fflush(NULL);
@@ -256,7 +258,7 @@ int cmd_record(int argc, char **argv)
 
 	int rc;
 	if (r == (ssize_t)sizeof(exec_errno)) {
-		struct sbuf name = { 0 };
+		struct sbuf name = {0};
 		sb_put_tty(&name, cmd[0], strlen(cmd[0]));
 		fprintf(stderr, "socklens record: %s: %s\n", sb_str(&name), strerror(exec_errno));
 		sb_free(&name);
@@ -269,10 +271,11 @@ int cmd_record(int argc, char **argv)
 		rc = RECORD_FAILED;
 	}
 	if (!quiet && r != (ssize_t)sizeof(exec_errno)) {
-		struct sbuf msg = { 0 };
+		struct sbuf msg = {0};
 		sb_put_tty(&msg, out, strlen(out));
 		unsigned long lines = count_lines(path);
-		fprintf(stderr, "socklens: %lu line%s in %s", lines, lines == 1 ? "" : "s", sb_str(&msg));
+		fprintf(stderr, "socklens: %lu line%s in %s", lines, lines == 1 ? "" : "s",
+			sb_str(&msg));
 		if (WIFSIGNALED(status))
 			fprintf(stderr, " (the program was killed by signal %d)", WTERMSIG(status));
 		fprintf(stderr, "; see it with: socklens view %s\n", sb_str(&msg));

@@ -57,7 +57,7 @@ void render_tty_detail_event(const struct trace_event *ev, const struct lane_hit
 {
 	if (ev->type != TRACE_CALL || !view_call_ok(det.o, ev))
 		return;
-	const struct lane *l = hit->lane && hit->lane->user		? hit->lane
+	const struct lane *l = hit->lane && hit->lane->user		  ? hit->lane
 			       : hit->created[0] && hit->created[0]->user ? hit->created[0]
 			       : hit->created[1] && hit->created[1]->user ? hit->created[1]
 									  : NULL;
@@ -101,18 +101,18 @@ void render_tty_detail_event(const struct trace_event *ev, const struct lane_hit
 void render_tty_detail_end(struct lane_table *t)
 {
 	static const char *const ends[] = {
-		[LE_OPEN] = "still open",     [LE_CLOSE] = "closed",
-		[LE_EXIT] = "process exit",   [LE_EXEC] = "closed on exec",
-		[LE_REUSE] = "number reused", [LE_TRACE] = "still open at the end of the trace",
+	    [LE_OPEN] = "still open",	  [LE_CLOSE] = "closed",
+	    [LE_EXIT] = "process exit",	  [LE_EXEC] = "closed on exec",
+	    [LE_REUSE] = "number reused", [LE_TRACE] = "still open at the end of the trace",
 	};
-	struct sbuf sb = { 0 };
+	struct sbuf sb = {0};
 	if (!det.nsel)
 		fputs("(no lane matches)\n", det.out);
 	for (size_t i = 0; i < det.nsel; i++) {
 		struct lane *l = det.sel[i];
 		sb_reset(&sb);
-		sb_printf(&sb, "\nlane #%" PRIu32 "  pid %" PRId64 " fd %" PRId64 "  ", l->id, l->pid,
-			  l->fd);
+		sb_printf(&sb, "\nlane #%" PRIu32 "  pid %" PRId64 " fd %" PRId64 "  ", l->id,
+			  l->pid, l->fd);
 		lane_label(l, &sb);
 		sgr("1");
 		fprintf(det.out, "%s\n", sb_str(&sb));

@@ -59,28 +59,31 @@ static void jstr_user(struct sbuf *sb, const char *s, size_t n)
 }
 
 static const char page_head[] =
-	"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-	"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-	"script-src 'unsafe-inline'; style-src 'unsafe-inline'\">\n"
-	"<title>socklens</title>\n<style>\n"
-	"body{font:13px/1.35 ui-monospace,Menlo,Consolas,monospace;margin:0;color:#222;background:#fff}\n"
-	"header{padding:8px 12px;border-bottom:1px solid #ddd}\n"
-	"header h1{font-size:15px;margin:0 0 4px}\n"
-	"#bar{padding:4px 12px;border-bottom:1px solid #eee;position:sticky;top:0;background:#fafafa;z-index:2}\n"
-	"#bar button{font:inherit;margin-right:4px}\n"
-	"#wrap{display:flex;align-items:flex-start}\n"
-	"#chart{flex:1;min-width:0}\n"
-	"#detail{width:34%;max-width:520px;padding:8px 12px;border-left:1px solid #ddd;white-space:pre-wrap;"
-	"word-break:break-all;position:sticky;top:34px;max-height:90vh;overflow:auto}\n"
-	"svg text{font:12px ui-monospace,Menlo,Consolas,monospace}\n"
-	".proc text{fill:#1f4e9c;font-weight:bold}\n"
-	".life{stroke:#bbb;stroke-width:2}\n.plife{stroke:#9db3dd;stroke-width:3}\n"
-	".ev{cursor:pointer}\n.ev:hover{stroke:#000;stroke-width:1}\n"
-	".c-life{fill:#0a8a8a}.c-setup{fill:#8a3ab9}.c-data{fill:#555}.c-other{fill:#aaa}\n"
-	".c-soft{fill:#d8a000}.c-fail{fill:#d11}.c-proc{fill:#1f4e9c}\n"
-	".conn{fill:#0a8a8a;opacity:.35}\n.tick{stroke:#eee}\n.ticklabel{fill:#888}\n"
-	".sel{stroke:#000;stroke-width:2}\n"
-	"</style></head>\n<body data-socklens=\"loading\">\n";
+    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+    "script-src 'unsafe-inline'; style-src 'unsafe-inline'\">\n"
+    "<title>socklens</title>\n<style>\n"
+    "body{font:13px/1.35 "
+    "ui-monospace,Menlo,Consolas,monospace;margin:0;color:#222;background:#fff}\n"
+    "header{padding:8px 12px;border-bottom:1px solid #ddd}\n"
+    "header h1{font-size:15px;margin:0 0 4px}\n"
+    "#bar{padding:4px 12px;border-bottom:1px solid "
+    "#eee;position:sticky;top:0;background:#fafafa;z-index:2}\n"
+    "#bar button{font:inherit;margin-right:4px}\n"
+    "#wrap{display:flex;align-items:flex-start}\n"
+    "#chart{flex:1;min-width:0}\n"
+    "#detail{width:34%;max-width:520px;padding:8px 12px;border-left:1px solid "
+    "#ddd;white-space:pre-wrap;"
+    "word-break:break-all;position:sticky;top:34px;max-height:90vh;overflow:auto}\n"
+    "svg text{font:12px ui-monospace,Menlo,Consolas,monospace}\n"
+    ".proc text{fill:#1f4e9c;font-weight:bold}\n"
+    ".life{stroke:#bbb;stroke-width:2}\n.plife{stroke:#9db3dd;stroke-width:3}\n"
+    ".ev{cursor:pointer}\n.ev:hover{stroke:#000;stroke-width:1}\n"
+    ".c-life{fill:#0a8a8a}.c-setup{fill:#8a3ab9}.c-data{fill:#555}.c-other{fill:#aaa}\n"
+    ".c-soft{fill:#d8a000}.c-fail{fill:#d11}.c-proc{fill:#1f4e9c}\n"
+    ".conn{fill:#0a8a8a;opacity:.35}\n.tick{stroke:#eee}\n.ticklabel{fill:#888}\n"
+    ".sel{stroke:#000;stroke-width:2}\n"
+    "</style></head>\n<body data-socklens=\"loading\">\n";
 
 void render_html_begin(const struct view_opts *o, struct lane_ops *ops, FILE *out)
 {
@@ -90,11 +93,15 @@ void render_html_begin(const struct view_opts *o, struct lane_ops *ops, FILE *ou
 	html.first = true;
 	ops->created = lane_created;
 	fputs(page_head, out);
-	fputs("<script>\n/* [lane, pid, t, dur, call, ret, errno, class, args] */\nconst EV=[", out);
+	fputs("<script>\n/* [lane, pid, t, dur, call, ret, errno, class, args] */\nconst EV=[",
+	      out);
 }
 
 static const char *const class_names[] = {
-	[CL_OTHER] = "other", [CL_DATA] = "data", [CL_SETUP] = "setup", [CL_LIFE] = "life",
+    [CL_OTHER] = "other",
+    [CL_DATA] = "data",
+    [CL_SETUP] = "setup",
+    [CL_LIFE] = "life",
 };
 
 void render_html_event(const struct trace_event *ev, const struct lane_hit *hit)
@@ -102,7 +109,7 @@ void render_html_event(const struct trace_event *ev, const struct lane_hit *hit)
 	const struct view_opts *o = html.o;
 	if (!hit->proc || !view_pid_ok(o, hit->proc->pid) || !view_call_ok(o, ev))
 		return;
-	struct lane *l = hit->lane && hit->lane->user == &marker ? hit->lane
+	struct lane *l = hit->lane && hit->lane->user == &marker	       ? hit->lane
 			 : hit->created[0] && hit->created[0]->user == &marker ? hit->created[0]
 									       : NULL;
 	if (ev->type == TRACE_CALL && hit->lane && !l)
@@ -125,9 +132,10 @@ void render_html_event(const struct trace_event *ev, const struct lane_hit *hit)
 		if (ev->failed)
 			memcpy(name, ev->err.p, n);
 		name[ev->failed ? n : 0] = '\0';
-		sb_printf(sb, ",\"%s\",", ev->failed ? (tables_errno_soft(name) ? "soft" : "fail")
-						     : class_names[ev->ci->cls]);
-		struct sbuf args = { 0 };
+		sb_printf(sb, ",\"%s\",",
+			  ev->failed ? (tables_errno_soft(name) ? "soft" : "fail")
+				     : class_names[ev->ci->cls]);
+		struct sbuf args = {0};
 		trace_format_args(ev, &args, true);
 		if (ev->bt_json.p) {
 			sb_puts(&args, "\nbacktrace:\n");
@@ -136,13 +144,13 @@ void render_html_event(const struct trace_event *ev, const struct lane_hit *hit)
 		jstr(sb, args.p ? args.p : "", args.n);
 		sb_free(&args);
 	} else {
-		const char *what = ev->type == TRACE_EXIT ? "exit"
-				   : ev->fork_of >= 0	  ? "fork"
+		const char *what = ev->type == TRACE_EXIT				? "exit"
+				   : ev->fork_of >= 0					? "fork"
 				   : hit->proc->execs && hit->proc->t_exec == ev->ts_ns ? "exec"
-											 : "start";
+											: "start";
 		sb_printf(sb, "\"%s\",%" PRId64 ",0,\"proc\",", what,
 			  ev->type == TRACE_EXIT ? ev->status : 0);
-		struct sbuf args = { 0 };
+		struct sbuf args = {0};
 		if (ev->type == TRACE_PROC) {
 			for (size_t i = 0; i < ev->argc; i++) {
 				if (i)
@@ -163,13 +171,14 @@ bool render_html_end(struct lane_table *t)
 {
 	const struct view_opts *o = html.o;
 	FILE *out = html.out;
-	struct sbuf *sb = &html.sb, label = { 0 };
+	struct sbuf *sb = &html.sb, label = {0};
 	fputs("];\n/* [id, pid, fd, proc, start, end, conn, label, totals] */\nconst LANES=[", out);
 	for (size_t i = 0; i < html.n; i++) {
 		struct lane *l = html.v[i];
 		sb_reset(sb);
-		sb_printf(sb, "%s\n[%" PRIu32 ",%" PRId64 ",%" PRId64 ",%" PRIu32 ",%" PRId64 ",%" PRId64
-			      ",%" PRIu32 ",",
+		sb_printf(sb,
+			  "%s\n[%" PRIu32 ",%" PRId64 ",%" PRId64 ",%" PRIu32 ",%" PRId64
+			  ",%" PRId64 ",%" PRIu32 ",",
 			  i ? "," : "", l->id, l->pid, l->fd, l->proc->id, l->t_start - o->t0,
 			  l->t_end - o->t0, lane_conn(l));
 		sb_reset(&label);
@@ -216,7 +225,8 @@ bool render_html_end(struct lane_table *t)
 	if (html.n != t->nlanes)
 		sb_printf(&label, " (%zu drawn, %" PRIu64 " more beyond --max-lanes)", html.n,
 			  html.not_drawn);
-	sb_printf(&label, ", %" PRIu64 " calls (%" PRIu64 " failed), %" PRIu32 " connections paired, ",
+	sb_printf(&label,
+		  ", %" PRIu64 " calls (%" PRIu64 " failed), %" PRIu32 " connections paired, ",
 		  t->calls, t->errors, t->nconns);
 	fmt_dur(&label, o->t1 - o->t0);
 	jstr(sb, label.p, label.n);

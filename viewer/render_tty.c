@@ -39,15 +39,27 @@ static const struct {
 	unsigned char prio;
 	const char *sgr;
 } glyph_style[] = {
-	{ '!', 9, "1;31" }, /* failed */
-	{ '?', 8, "33" },   /* EAGAIN, EINPROGRESS: expected by non-blocking code */
-	{ 's', 6, "36" },   { 'c', 6, "36" }, { 'a', 6, "36" }, { '|', 6, "36" },
-	{ 'b', 5, "35" },   { 'l', 5, "35" }, { 'h', 5, "35" }, { 'd', 5, "35" },
-	{ '=', 4, NULL },   { '>', 3, NULL }, { '<', 3, NULL }, { 'o', 2, "2" },
-	{ '-', 1, "2" },
-	/* process rows */
-	{ '[', 6, "1;34" }, { ']', 6, "1;34" }, { '+', 6, "1;34" }, { 'e', 6, "1;34" },
-	{ '~', 1, "34" },
+    {'!', 9, "1;31"}, /* failed */
+    {'?', 8, "33"},   /* EAGAIN, EINPROGRESS: expected by non-blocking code */
+    {'s', 6, "36"},
+    {'c', 6, "36"},
+    {'a', 6, "36"},
+    {'|', 6, "36"},
+    {'b', 5, "35"},
+    {'l', 5, "35"},
+    {'h', 5, "35"},
+    {'d', 5, "35"},
+    {'=', 4, NULL},
+    {'>', 3, NULL},
+    {'<', 3, NULL},
+    {'o', 2, "2"},
+    {'-', 1, "2"},
+    /* process rows */
+    {'[', 6, "1;34"},
+    {']', 6, "1;34"},
+    {'+', 6, "1;34"},
+    {'e', 6, "1;34"},
+    {'~', 1, "34"},
 };
 
 static int col_of(int64_t ts)
@@ -156,7 +168,8 @@ void render_tty_event(const struct trace_event *ev, const struct lane_hit *hit)
 	unsigned char *pc = proc_cells(hit->proc);
 	if (ev->type == TRACE_PROC) {
 		if (pc)
-			mark(pc, ev->ts_ns, hit->proc->execs && hit->proc->t_exec == ev->ts_ns ? 'e' : '[');
+			mark(pc, ev->ts_ns,
+			     hit->proc->execs && hit->proc->t_exec == ev->ts_ns ? 'e' : '[');
 		return;
 	}
 	if (ev->type == TRACE_EXIT) {
@@ -172,7 +185,7 @@ void render_tty_event(const struct trace_event *ev, const struct lane_hit *hit)
 		name[n] = '\0';
 		g = tables_errno_soft(name) ? '?' : '!';
 	}
-	struct lane *targets[3] = { hit->lane, hit->created[0], hit->created[1] };
+	struct lane *targets[3] = {hit->lane, hit->created[0], hit->created[1]};
 	for (size_t i = 0; i < 3; i++) {
 		struct lane *l = targets[i];
 		if (!l || (i > 0 && l == hit->lane) || !l->user)
@@ -246,7 +259,7 @@ static void put_tick_label(struct sbuf *sb, int64_t v)
 	static const struct {
 		int64_t ns;
 		const char *name;
-	} units[] = { { 1000000000, "s" }, { 1000000, "ms" }, { 1000, "us" }, { 1, "ns" } };
+	} units[] = {{1000000000, "s"}, {1000000, "ms"}, {1000, "us"}, {1, "ns"}};
 	if (v == 0) {
 		sb_putc(sb, '0');
 		return;
@@ -278,7 +291,7 @@ static void draw_axis(void)
 	/* A 1-2-5 step that leaves at least 10 columns between ticks. */
 	int64_t step = 1;
 	for (int64_t mag = 1; mag <= INT64_MAX / 10; mag *= 10) {
-		static const int64_t m[] = { 1, 2, 5 };
+		static const int64_t m[] = {1, 2, 5};
 		bool found = false;
 		for (size_t i = 0; i < 3; i++) {
 			step = m[i] * mag;
@@ -290,12 +303,12 @@ static void draw_axis(void)
 		if (found)
 			break;
 	}
-	struct sbuf labels = { 0 }, ticks = { 0 };
+	struct sbuf labels = {0}, ticks = {0};
 	sb_printf(&labels, "%*s", GUTTER, "");
 	sb_printf(&ticks, "%*s", GUTTER, "");
 	for (int64_t v = 0; v < span; v += step) {
 		int c = (int)((__int128)v * tty.cols / span);
-		struct sbuf l = { 0 };
+		struct sbuf l = {0};
 		put_tick_label(&l, v);
 		size_t at = GUTTER + (size_t)c;
 		if (labels.n <= at && at + l.n <= (size_t)tty.o->width) {
@@ -315,11 +328,10 @@ static void draw_axis(void)
 	sb_free(&ticks);
 }
 
-
 static void draw_lane(const struct drawn *d, const struct lane_proc *under, const char *mark_s)
 {
 	const struct lane *l = d->l;
-	struct sbuf label = { 0 }, totals = { 0 };
+	struct sbuf label = {0}, totals = {0};
 	sb_printf(&label, "%s#%" PRIu32 " ", mark_s, l->id);
 	if (l->proc != under)
 		sb_printf(&label, "pid %" PRId64 " ", l->pid);
@@ -357,7 +369,7 @@ static void draw_lane(const struct drawn *d, const struct lane_proc *under, cons
 
 static void draw_proc(struct lane_proc *p)
 {
-	struct sbuf label = { 0 };
+	struct sbuf label = {0};
 	sb_printf(&label, "pid %" PRId64, p->pid);
 	if (p->fork_of >= 0)
 		sb_printf(&label, " (fork of %" PRId64 ")", p->fork_of);
@@ -430,14 +442,15 @@ static void draw_conn(struct drawn *first, const struct lane_proc *under)
 static void header(struct lane_table *t)
 {
 	const struct view_opts *o = tty.o;
-	struct sbuf sb = { 0 };
+	struct sbuf sb = {0};
 	sb_printf(&sb, "%" PRIu32 " process%s, %" PRIu32 " lane%s", t->nprocs,
 		  t->nprocs == 1 ? "" : "es", t->nlanes, t->nlanes == 1 ? "" : "s");
 	if (tty.kept != t->nlanes)
 		sb_printf(&sb, " (%zu drawn)", tty.kept);
 	sb_printf(&sb, ", %" PRIu64 " calls (%" PRIu64 " failed)", t->calls, t->errors);
 	if (t->nconns)
-		sb_printf(&sb, ", %" PRIu32 " connection%s paired", t->nconns, t->nconns == 1 ? "" : "s");
+		sb_printf(&sb, ", %" PRIu32 " connection%s paired", t->nconns,
+			  t->nconns == 1 ? "" : "s");
 	if (t->lost)
 		sb_printf(&sb, ", %" PRIu64 " lines lost", t->lost);
 	sb_puts(&sb, ", ");
@@ -531,7 +544,8 @@ void render_tty_end(struct lane_table *t, FILE *f)
 			size_t base = sp;
 			for (uint32_t c = first_child[p->id]; c; c = next_sib[c])
 				stack[sp++] = c;
-			for (size_t a = base, b = sp; b > a + 1; a++, b--) { /* first child on top */
+			for (size_t a = base, b = sp; b > a + 1;
+			     a++, b--) { /* first child on top */
 				uint32_t x = stack[a];
 				stack[a] = stack[b - 1];
 				stack[b - 1] = x;
@@ -563,9 +577,10 @@ void render_tty_end(struct lane_table *t, FILE *f)
 	if (!n && (o->npids || o->nfds || o->ncalls))
 		fputs("(no lanes match the filters)\n", out);
 	if (tty.not_drawn || procs_not_drawn) {
-		fprintf(out, "(%" PRIu64 " more lanes and %" PRIu64
-			     " more processes not drawn: narrow with --pid, --fd, --call, --from/--to,"
-			     " or raise --max-lanes)\n",
+		fprintf(out,
+			"(%" PRIu64 " more lanes and %" PRIu64
+			" more processes not drawn: narrow with --pid, --fd, --call, --from/--to,"
+			" or raise --max-lanes)\n",
 			tty.not_drawn, procs_not_drawn);
 	}
 	/* The legend, wrapped at the width between its entries. */

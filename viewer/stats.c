@@ -9,13 +9,13 @@
 #include "stream.h"
 
 static const char stats_usage[] =
-	"usage: socklens stats [OPTIONS] FILE...\n"
-	"\n"
-	"Per call: share of time, total seconds, microseconds per call, calls, errors —\n"
-	"sorted by total time. Then errors by errno, and descriptors by bytes moved.\n"
-	"\n"
-	"  --top N     show the N busiest descriptors (default 20, 0 for all)\n"
-	"  -h, --help  this help\n";
+    "usage: socklens stats [OPTIONS] FILE...\n"
+    "\n"
+    "Per call: share of time, total seconds, microseconds per call, calls, errors —\n"
+    "sorted by total time. Then errors by errno, and descriptors by bytes moved.\n"
+    "\n"
+    "  --top N     show the N busiest descriptors (default 20, 0 for all)\n"
+    "  -h, --help  this help\n";
 
 struct call_stat {
 	char *name;
@@ -36,7 +36,8 @@ static struct call_stat *stat_slot(struct stat_table *st, const struct trace_eve
 	if (known && st->by_index[idx] >= 0)
 		return &st->v[st->by_index[idx]];
 	for (size_t i = 0; !known && i < st->n; i++)
-		if (strlen(st->v[i].name) == ev->call.n && memcmp(st->v[i].name, ev->call.p, ev->call.n) == 0)
+		if (strlen(st->v[i].name) == ev->call.n &&
+		    memcmp(st->v[i].name, ev->call.p, ev->call.n) == 0)
 			return &st->v[i];
 	if (st->n == st->cap) {
 		st->cap = st->cap ? st->cap * 2 : 32;
@@ -46,7 +47,7 @@ static struct call_stat *stat_slot(struct stat_table *st, const struct trace_eve
 	}
 	struct call_stat *s = &st->v[st->n];
 	memset(s, 0, sizeof(*s));
-	struct sbuf name = { 0 };
+	struct sbuf name = {0};
 	sb_put_tty(&name, ev->call.p, ev->call.n);
 	sb_str(&name);
 	s->name = name.p;
@@ -144,7 +145,8 @@ static void print_calls(struct stat_table *st)
 		calls += st->v[i].count;
 		errors += st->v[i].errors;
 	}
-	static const char rule[] = "------ ----------- ----------- --------- --------- ----------------";
+	static const char rule[] =
+	    "------ ----------- ----------- --------- --------- ----------------";
 	printf("%6s %11s %11s %9s %9s %s\n", "% time", "seconds", "usecs/call", "calls", "errors",
 	       "call");
 	puts(rule);
@@ -155,8 +157,9 @@ static void print_calls(struct stat_table *st)
 			snprintf(errs, sizeof(errs), "%" PRIu64, s->errors);
 		printf("%6.2f %11.6f %11" PRId64 " %9" PRIu64 " %9s %s\n",
 		       total ? 100.0 * (double)s->time_ns / (double)total : 0.0,
-		       (double)s->time_ns / 1e9, s->count ? s->time_ns / 1000 / (int64_t)s->count : 0,
-		       s->count, errs, s->name);
+		       (double)s->time_ns / 1e9,
+		       s->count ? s->time_ns / 1000 / (int64_t)s->count : 0, s->count, errs,
+		       s->name);
 	}
 	puts(rule);
 	printf("%6.2f %11.6f %11s %9" PRIu64 " %9" PRIu64 " total\n", total ? 100.0 : 0.0,
@@ -179,10 +182,10 @@ static int errno_cmp(const void *a, const void *b)
 int cmd_stats(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "top", required_argument, NULL, 't' },
-		{ "parser", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"top", required_argument, NULL, 't'},
+	    {"parser", required_argument, NULL, 'P'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	long top = 20;
 	int c;
@@ -215,13 +218,13 @@ int cmd_stats(int argc, char **argv)
 		stream_close(&s);
 		return EXIT_USAGE;
 	}
-	struct stat_table st = { 0 };
+	struct stat_table st = {0};
 	memset(st.by_index, -1, sizeof(st.by_index));
 	struct errno_stat *errs = NULL;
 	size_t nerrs = 0;
 	struct lane_table t;
-	struct top tp = { .t = &t, .limit = (size_t)top };
-	struct lane_ops ops = { .closed = top_closed, .ctx = &tp };
+	struct top tp = {.t = &t, .limit = (size_t)top};
+	struct lane_ops ops = {.closed = top_closed, .ctx = &tp};
 	lane_table_init(&t, &ops);
 	const struct trace_event *ev;
 	struct lane_hit hit;
@@ -237,13 +240,14 @@ int cmd_stats(int argc, char **argv)
 		cs->errors++;
 		size_t i;
 		for (i = 0; i < nerrs; i++)
-			if (strlen(errs[i].name) == ev->err.n && memcmp(errs[i].name, ev->err.p, ev->err.n) == 0)
+			if (strlen(errs[i].name) == ev->err.n &&
+			    memcmp(errs[i].name, ev->err.p, ev->err.n) == 0)
 				break;
 		if (i == nerrs) {
 			errs = realloc(errs, (nerrs + 1) * sizeof(*errs));
 			if (!errs)
 				exit(EXIT_USAGE);
-			struct sbuf name = { 0 };
+			struct sbuf name = {0};
 			sb_put_tty(&name, ev->err.p, ev->err.n);
 			sb_str(&name);
 			errs[nerrs].name = name.p;
@@ -254,14 +258,13 @@ int cmd_stats(int argc, char **argv)
 	}
 	lane_finish(&t);
 
-	struct sbuf sb = { 0 };
+	struct sbuf sb = {0};
 	if (t.events)
 		fmt_dur(&sb, t.t_max - t.t_min);
 	else
 		sb_puts(&sb, "0 s");
 	printf("%" PRIu64 " events, %" PRIu32 " processes, %" PRIu32 " descriptors, %" PRIu64
-	       " calls (%" PRIu64
-	       " failed) over %s",
+	       " calls (%" PRIu64 " failed) over %s",
 	       t.events, t.nprocs, t.nlanes, t.calls, t.errors, sb_str(&sb));
 	if (t.lost)
 		printf(", %" PRIu64 " lines lost", t.lost);
@@ -284,13 +287,14 @@ int cmd_stats(int argc, char **argv)
 		       "calls", "failed", "what");
 		for (size_t i = 0; i < tp.n; i++) {
 			const struct lane *l = tp.v[i];
-			struct sbuf a = { 0 }, b = { 0 }, what = { 0 }, id = { 0 };
+			struct sbuf a = {0}, b = {0}, what = {0}, id = {0};
 			fmt_bytes(&a, l->bytes_out);
 			fmt_bytes(&b, l->bytes_in);
 			lane_label(l, &what);
 			sb_printf(&id, "%" PRId64 ":%" PRId64, l->pid, l->fd);
-			printf("%6" PRIu32 " %-14s %10s %10s %7" PRIu64 " %7" PRIu64 "  %s\n", l->id,
-			       sb_str(&id), sb_str(&a), sb_str(&b), l->calls, l->errors, sb_str(&what));
+			printf("%6" PRIu32 " %-14s %10s %10s %7" PRIu64 " %7" PRIu64 "  %s\n",
+			       l->id, sb_str(&id), sb_str(&a), sb_str(&b), l->calls, l->errors,
+			       sb_str(&what));
 			sb_free(&a);
 			sb_free(&b);
 			sb_free(&what);

@@ -81,7 +81,7 @@ static void report(struct stream *s, const struct stream_file *f, const char *wh
 	s->skipped++;
 	if (++s->reported <= MAX_REPORTS) {
 		/* The reason may quote the line's bytes (jansson does): keep the terminal safe. */
-		struct sbuf msg = { 0 };
+		struct sbuf msg = {0};
 		sb_put_tty(&msg, f->in.name, strlen(f->in.name));
 		sb_printf(&msg, ":%" PRIu64 ": ", f->in.lineno);
 		sb_put_tty(&msg, why, strlen(why));
@@ -124,8 +124,9 @@ static bool parse_next(struct stream_file *f, struct stream_slot *sl)
 		sb_reset(&f->why);
 		if (!trace_parse(sl->line, len, &sl->ev, &sl->arena, &f->why)) {
 			/* A torn last line is the usual damage; name it rather than jansson's guess. */
-			report(s, f, st == INPUT_TORN ? "incomplete last line (no newline at the end)"
-						      : sb_str(&f->why));
+			report(s, f,
+			       st == INPUT_TORN ? "incomplete last line (no newline at the end)"
+						: sb_str(&f->why));
 			continue;
 		}
 		if (sl->ev.type != TRACE_SKIP)

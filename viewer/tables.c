@@ -6,38 +6,38 @@
 
 /* Sorted by name: looked up with bsearch for every event. */
 static const struct call_info calls[] = {
-	{ "accept", 'a', CK_ACCEPT, CL_LIFE, 0 },
-	{ "accept4", 'a', CK_ACCEPT, CL_LIFE, 0 },
-	{ "bind", 'b', CK_BIND, CL_SETUP, 0 },
-	{ "close", '|', CK_CLOSE, CL_LIFE, 0 },
-	{ "connect", 'c', CK_CONNECT, CL_LIFE, 0 },
-	{ "dup", 'd', CK_DUP, CL_SETUP, 0 },
-	{ "dup2", 'd', CK_DUP, CL_SETUP, 0 },
-	{ "dup3", 'd', CK_DUP, CL_SETUP, 0 },
-	{ "fcntl", 'o', CK_FCNTL, CL_OTHER, 0 },
-	{ "getpeername", 'o', CK_OTHER, CL_OTHER, 0 },
-	{ "getsockname", 'o', CK_OTHER, CL_OTHER, 0 },
-	{ "getsockopt", 'o', CK_OTHER, CL_OTHER, 0 },
-	{ "ioctl", 'o', CK_OTHER, CL_OTHER, 0 },
-	{ "listen", 'l', CK_LISTEN, CL_SETUP, 0 },
-	{ "read", '<', CK_RECV, CL_DATA, -1 },
-	{ "readv", '<', CK_RECV, CL_DATA, -1 },
-	{ "recv", '<', CK_RECV, CL_DATA, -1 },
-	{ "recvfrom", '<', CK_RECV, CL_DATA, -1 },
-	{ "recvmmsg", '<', CK_RECV, CL_DATA, -1 },
-	{ "recvmsg", '<', CK_RECV, CL_DATA, -1 },
-	{ "send", '>', CK_SEND, CL_DATA, 1 },
-	{ "sendfile", '>', CK_SEND, CL_DATA, 1 },
-	{ "sendmmsg", '>', CK_SEND, CL_DATA, 1 },
-	{ "sendmsg", '>', CK_SEND, CL_DATA, 1 },
-	{ "sendto", '>', CK_SEND, CL_DATA, 1 },
-	{ "setsockopt", 'o', CK_OTHER, CL_OTHER, 0 },
-	{ "shutdown", 'h', CK_SHUTDOWN, CL_SETUP, 0 },
-	{ "socket", 's', CK_SOCKET, CL_LIFE, 0 },
-	{ "socketpair", 's', CK_SOCKETPAIR, CL_LIFE, 0 },
-	{ "write", '>', CK_SEND, CL_DATA, 1 },
-	{ "writev", '>', CK_SEND, CL_DATA, 1 },
-	{ "", 'o', CK_OTHER, CL_OTHER, 0 }, /* any other call: keep last */
+    {"accept", 'a', CK_ACCEPT, CL_LIFE, 0},
+    {"accept4", 'a', CK_ACCEPT, CL_LIFE, 0},
+    {"bind", 'b', CK_BIND, CL_SETUP, 0},
+    {"close", '|', CK_CLOSE, CL_LIFE, 0},
+    {"connect", 'c', CK_CONNECT, CL_LIFE, 0},
+    {"dup", 'd', CK_DUP, CL_SETUP, 0},
+    {"dup2", 'd', CK_DUP, CL_SETUP, 0},
+    {"dup3", 'd', CK_DUP, CL_SETUP, 0},
+    {"fcntl", 'o', CK_FCNTL, CL_OTHER, 0},
+    {"getpeername", 'o', CK_OTHER, CL_OTHER, 0},
+    {"getsockname", 'o', CK_OTHER, CL_OTHER, 0},
+    {"getsockopt", 'o', CK_OTHER, CL_OTHER, 0},
+    {"ioctl", 'o', CK_OTHER, CL_OTHER, 0},
+    {"listen", 'l', CK_LISTEN, CL_SETUP, 0},
+    {"read", '<', CK_RECV, CL_DATA, -1},
+    {"readv", '<', CK_RECV, CL_DATA, -1},
+    {"recv", '<', CK_RECV, CL_DATA, -1},
+    {"recvfrom", '<', CK_RECV, CL_DATA, -1},
+    {"recvmmsg", '<', CK_RECV, CL_DATA, -1},
+    {"recvmsg", '<', CK_RECV, CL_DATA, -1},
+    {"send", '>', CK_SEND, CL_DATA, 1},
+    {"sendfile", '>', CK_SEND, CL_DATA, 1},
+    {"sendmmsg", '>', CK_SEND, CL_DATA, 1},
+    {"sendmsg", '>', CK_SEND, CL_DATA, 1},
+    {"sendto", '>', CK_SEND, CL_DATA, 1},
+    {"setsockopt", 'o', CK_OTHER, CL_OTHER, 0},
+    {"shutdown", 'h', CK_SHUTDOWN, CL_SETUP, 0},
+    {"socket", 's', CK_SOCKET, CL_LIFE, 0},
+    {"socketpair", 's', CK_SOCKETPAIR, CL_LIFE, 0},
+    {"write", '>', CK_SEND, CL_DATA, 1},
+    {"writev", '>', CK_SEND, CL_DATA, 1},
+    {"", 'o', CK_OTHER, CL_OTHER, 0}, /* any other call: keep last */
 };
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
 
@@ -59,7 +59,7 @@ static int call_cmp(const void *k, const void *e)
 
 const struct call_info *tables_call(const char *name, size_t len)
 {
-	struct key k = { name, len };
+	struct key k = {name, len};
 	const struct call_info *ci = bsearch(&k, calls, NCALLS - 1, sizeof(calls[0]), call_cmp);
 	return ci ? ci : &calls[NCALLS - 1];
 }
@@ -82,17 +82,17 @@ const struct call_info *tables_call_at(size_t i)
 static const struct {
 	const char *domain, *type, *proto;
 } protos[] = {
-	{ "AF_INET", "SOCK_STREAM", "TCP" },
-	{ "AF_INET", "SOCK_DGRAM", "UDP" },
-	{ "AF_INET", "SOCK_RAW", "RAW" },
-	{ "AF_INET6", "SOCK_STREAM", "TCP6" },
-	{ "AF_INET6", "SOCK_DGRAM", "UDP6" },
-	{ "AF_INET6", "SOCK_RAW", "RAW6" },
-	{ "AF_UNIX", "SOCK_STREAM", "UNIX" },
-	{ "AF_UNIX", "SOCK_DGRAM", "UNIX-DGRAM" },
-	{ "AF_UNIX", "SOCK_SEQPACKET", "UNIX-SEQPACKET" },
-	{ "AF_NETLINK", NULL, "NETLINK" },
-	{ "AF_PACKET", NULL, "PACKET" },
+    {"AF_INET", "SOCK_STREAM", "TCP"},
+    {"AF_INET", "SOCK_DGRAM", "UDP"},
+    {"AF_INET", "SOCK_RAW", "RAW"},
+    {"AF_INET6", "SOCK_STREAM", "TCP6"},
+    {"AF_INET6", "SOCK_DGRAM", "UDP6"},
+    {"AF_INET6", "SOCK_RAW", "RAW6"},
+    {"AF_UNIX", "SOCK_STREAM", "UNIX"},
+    {"AF_UNIX", "SOCK_DGRAM", "UNIX-DGRAM"},
+    {"AF_UNIX", "SOCK_SEQPACKET", "UNIX-SEQPACKET"},
+    {"AF_NETLINK", NULL, "NETLINK"},
+    {"AF_PACKET", NULL, "PACKET"},
 };
 
 const char *tables_proto(const char *domain, const char *type)
@@ -110,7 +110,7 @@ const char *tables_proto(const char *domain, const char *type)
 }
 
 static const char *const soft_errnos[] = {
-	"EAGAIN", "EWOULDBLOCK", "EINPROGRESS", "EALREADY", "EINTR",
+    "EAGAIN", "EWOULDBLOCK", "EINPROGRESS", "EALREADY", "EINTR",
 };
 
 bool tables_errno_soft(const char *name)

@@ -11,7 +11,7 @@ enum call_kind {
 	CK_SOCKET,     /* new lane on fd */
 	CK_SOCKETPAIR, /* new lanes on args.sv */
 	CK_ACCEPT,     /* new lane on ret, the accepted connection */
-	CK_DUP,        /* new lane on ret, copied from fd */
+	CK_DUP,	       /* new lane on ret, copied from fd */
 	CK_FCNTL,      /* F_DUPFD* makes a new lane on ret like dup */
 	CK_BIND,
 	CK_CONNECT,

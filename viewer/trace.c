@@ -105,16 +105,17 @@ bool trace_parse(const char *line, size_t len, struct trace_event *ev, struct ar
 static const char *json_kind(const json_t *j)
 {
 	static const char *const names[] = {
-		[JSON_OBJECT] = "an object", [JSON_ARRAY] = "an array",   [JSON_STRING] = "a string",
-		[JSON_INTEGER] = "an integer", [JSON_REAL] = "a real number", [JSON_TRUE] = "a boolean",
-		[JSON_FALSE] = "a boolean",    [JSON_NULL] = "null",
+	    [JSON_OBJECT] = "an object",   [JSON_ARRAY] = "an array",
+	    [JSON_STRING] = "a string",	   [JSON_INTEGER] = "an integer",
+	    [JSON_REAL] = "a real number", [JSON_TRUE] = "a boolean",
+	    [JSON_FALSE] = "a boolean",	   [JSON_NULL] = "null",
 	};
 	return names[json_typeof(j)];
 }
 
 static struct trace_str jstr(const json_t *j, struct arena *a)
 {
-	struct trace_str s = { NULL, 0 };
+	struct trace_str s = {NULL, 0};
 	if (!json_is_string(j))
 		return s;
 	s.n = json_string_length(j);
@@ -138,12 +139,13 @@ static bool want(json_t *obj, const char *key, json_type type, bool required, js
 	}
 	if (json_typeof(j) != type) {
 		static const char *const want_names[] = {
-			[JSON_OBJECT] = "an object",  [JSON_ARRAY] = "an array",
-			[JSON_STRING] = "a string",   [JSON_INTEGER] = "an integer",
-			[JSON_REAL] = "a real number", [JSON_TRUE] = "a boolean",
-			[JSON_FALSE] = "a boolean",   [JSON_NULL] = "null",
+		    [JSON_OBJECT] = "an object",   [JSON_ARRAY] = "an array",
+		    [JSON_STRING] = "a string",	   [JSON_INTEGER] = "an integer",
+		    [JSON_REAL] = "a real number", [JSON_TRUE] = "a boolean",
+		    [JSON_FALSE] = "a boolean",	   [JSON_NULL] = "null",
 		};
-		sb_printf(why, "key \"%s\" is %s, expected %s", key, json_kind(j), want_names[type]);
+		sb_printf(why, "key \"%s\" is %s, expected %s", key, json_kind(j),
+			  want_names[type]);
 		*out = NULL;
 		return false;
 	}
@@ -177,7 +179,8 @@ static void arg_addr(json_t *args, const char *key, struct trace_addr *ad, struc
 		ad->family = jstr(fam, a);
 	} else if (json_is_integer(fam)) {
 		char *p = arena_alloc(a, 24);
-		ad->family.n = (size_t)snprintf(p, 24, "%" PRId64, (int64_t)json_integer_value(fam));
+		ad->family.n =
+		    (size_t)snprintf(p, 24, "%" PRId64, (int64_t)json_integer_value(fam));
 		ad->family.p = p;
 	}
 	ad->host = jstr(json_object_get(o, "ip"), a);
@@ -204,7 +207,7 @@ static void arg_addr(json_t *args, const char *key, struct trace_addr *ad, struc
 
 static struct trace_str dump(json_t *j, struct arena *a)
 {
-	struct trace_str s = { NULL, 0 };
+	struct trace_str s = {NULL, 0};
 	char *text = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
 	if (!text)
 		return s;
@@ -222,7 +225,8 @@ static bool parse_call(json_t *root, struct trace_event *ev, struct arena *a, st
 	if (!want(root, "call", JSON_STRING, true, &j, why))
 		return false;
 	ev->call = jstr(j, a);
-	if (!want_int(root, "fd", true, &ev->fd, why) || !want_int(root, "ret", true, &ev->ret, why) ||
+	if (!want_int(root, "fd", true, &ev->fd, why) ||
+	    !want_int(root, "ret", true, &ev->ret, why) ||
 	    !want_int(root, "dur_ns", false, &ev->dur_ns, why))
 		return false;
 	if (!want(root, "errno", JSON_STRING, false, &j, why))
@@ -247,8 +251,8 @@ static bool parse_call(json_t *root, struct trace_event *ev, struct arena *a, st
 	arg_int(args, "newfd", &ev->newfd);
 	arg_int(args, "backlog", &ev->backlog);
 	json_t *sv = json_object_get(args, "sv");
-	if (json_is_array(sv) && json_array_size(sv) == 2 && json_is_integer(json_array_get(sv, 0)) &&
-	    json_is_integer(json_array_get(sv, 1))) {
+	if (json_is_array(sv) && json_array_size(sv) == 2 &&
+	    json_is_integer(json_array_get(sv, 0)) && json_is_integer(json_array_get(sv, 1))) {
 		ev->sv[0] = json_integer_value(json_array_get(sv, 0));
 		ev->sv[1] = json_integer_value(json_array_get(sv, 1));
 	}
@@ -309,7 +313,7 @@ bool trace_parse_jansson(const char *line, size_t len, struct trace_event *ev, s
 	static const struct {
 		const char *name;
 		enum trace_type type;
-	} types[] = { { "call", TRACE_CALL }, { "proc", TRACE_PROC }, { "exit", TRACE_EXIT } };
+	} types[] = {{"call", TRACE_CALL}, {"proc", TRACE_PROC}, {"exit", TRACE_EXIT}};
 	ev->type = TRACE_SKIP;
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		if (strcmp(json_string_value(type), types[i].name) == 0)
@@ -318,8 +322,10 @@ bool trace_parse_jansson(const char *line, size_t len, struct trace_event *ev, s
 		ok = true; /* a type from a newer shim: ignored, not an error */
 		goto out;
 	}
-	if (!want_int(root, "pid", true, &ev->pid, why) || !want_int(root, "ts_ns", true, &ev->ts_ns, why) ||
-	    !want_int(root, "tid", false, &ev->tid, why) || !want_int(root, "seq", false, &ev->seq, why))
+	if (!want_int(root, "pid", true, &ev->pid, why) ||
+	    !want_int(root, "ts_ns", true, &ev->ts_ns, why) ||
+	    !want_int(root, "tid", false, &ev->tid, why) ||
+	    !want_int(root, "seq", false, &ev->seq, why))
 		goto out;
 	switch (ev->type) {
 	case TRACE_CALL:

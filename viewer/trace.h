@@ -35,7 +35,7 @@ enum addr_kind {
 struct trace_addr {
 	enum addr_kind kind;
 	struct trace_str family; /* as written; for ADDR_OTHER it may be a number's text */
-	struct trace_str host;   /* ip or path */
+	struct trace_str host;	 /* ip or path */
 	int64_t port;
 	int64_t scope_id;
 };

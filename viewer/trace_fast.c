@@ -22,7 +22,7 @@ struct tok {
 };
 
 #define MAX_TOKENS 512
-#define MAX_DEPTH 32
+#define MAX_DEPTH  32
 
 struct fast {
 	const char *js;
@@ -35,8 +35,8 @@ struct fast {
 
 static inline size_t skip_ws(const struct fast *f, size_t pos)
 {
-	while (pos < f->len &&
-	       (f->js[pos] == ' ' || f->js[pos] == '\t' || f->js[pos] == '\n' || f->js[pos] == '\r'))
+	while (pos < f->len && (f->js[pos] == ' ' || f->js[pos] == '\t' || f->js[pos] == '\n' ||
+				f->js[pos] == '\r'))
 		pos++;
 	return pos;
 }
@@ -75,7 +75,14 @@ static int new_tok(struct fast *f, enum tok_type type, size_t start)
 static inline bool is_escape(char c)
 {
 	switch (c) {
-	case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+	case '"':
+	case '\\':
+	case '/':
+	case 'b':
+	case 'f':
+	case 'n':
+	case 'r':
+	case 't':
 		return true;
 	default:
 		return false;
@@ -100,7 +107,8 @@ static bool scan_string(struct fast *f, size_t *pos)
 			uint64_t a = w ^ quote, b = w ^ bslash;
 			uint64_t hit = ((a - ones) & ~a & high) | ((b - ones) & ~b & high);
 			if (hit) {
-				p += (size_t)__builtin_ctzll(hit) / 8; /* little-endian: lowest byte first */
+				p += (size_t)__builtin_ctzll(hit) /
+				     8; /* little-endian: lowest byte first */
 				break;
 			}
 			p += 8;
@@ -292,7 +300,10 @@ struct key {
 	const char *s;
 	size_t n;
 };
-#define KEY(name) { name, sizeof(name) - 1 }
+#define KEY(name)                      \
+	{                              \
+		name, sizeof(name) - 1 \
+	}
 
 /* For each first byte, which keys of a table start with it: one or two candidates, not all. */
 struct key_index {
@@ -318,7 +329,8 @@ static bool obj_keys(const struct fast *f, int ti, struct key_index *ki, int *id
 	for (int i = 0; i < f->tok[ti].size; i++) {
 		int val = c + 1;
 		const struct tok *t = &f->tok[c];
-		uint32_t cand = t->end > t->start ? ki->by_first[(unsigned char)f->js[t->start] & 127] : 0;
+		uint32_t cand =
+		    t->end > t->start ? ki->by_first[(unsigned char)f->js[t->start] & 127] : 0;
 		while (cand) {
 			int k = __builtin_ctz(cand);
 			cand &= cand - 1;
@@ -336,11 +348,11 @@ static bool obj_keys(const struct fast *f, int ti, struct key_index *ki, int *id
 
 enum { A_FAMILY, A_IP, A_PORT, A_SCOPE, A_PATH, A_UNNAMED, A_ABSTRACT, A_N };
 static const struct key addr_keys[A_N] = {
-	[A_FAMILY] = KEY("family"), [A_IP] = KEY("ip"),		[A_PORT] = KEY("port"),	   [A_SCOPE] = KEY("scope_id"),
-	[A_PATH] = KEY("path"),     [A_UNNAMED] = KEY("unnamed"), [A_ABSTRACT] = KEY("abstract"),
+    [A_FAMILY] = KEY("family"),	    [A_IP] = KEY("ip"),	    [A_PORT] = KEY("port"),
+    [A_SCOPE] = KEY("scope_id"),    [A_PATH] = KEY("path"), [A_UNNAMED] = KEY("unnamed"),
+    [A_ABSTRACT] = KEY("abstract"),
 };
-static struct key_index addr_index = { addr_keys, A_N, { 0 } };
-
+static struct key_index addr_index = {addr_keys, A_N, {0}};
 
 /* Same decisions, in the same order, as arg_addr in trace.c. */
 static bool fast_addr(const struct fast *f, int ti, struct trace_addr *ad)
@@ -357,7 +369,7 @@ static bool fast_addr(const struct fast *f, int ti, struct trace_addr *ad)
 		ad->family.n = (size_t)snprintf(p, 24, "%" PRId64, fam);
 		ad->family.p = p;
 	}
-	struct trace_str path = { NULL, 0 };
+	struct trace_str path = {NULL, 0};
 	if (k[A_IP] >= 0)
 		tok_str(f, k[A_IP], &ad->host);
 	if (k[A_PORT] >= 0)
@@ -376,7 +388,7 @@ static bool fast_addr(const struct fast *f, int ti, struct trace_addr *ad)
 	} else if (is_unix && path.p) {
 		ad->host = path;
 		ad->kind = k[A_ABSTRACT] >= 0 && tok_true(f, k[A_ABSTRACT]) ? ADDR_UNIX_ABSTRACT
-									     : ADDR_UNIX_PATH;
+									    : ADDR_UNIX_PATH;
 	} else {
 		ad->kind = ADDR_OTHER;
 		ad->host.p = NULL;
@@ -386,30 +398,57 @@ static bool fast_addr(const struct fast *f, int ti, struct trace_addr *ad)
 }
 
 enum {
-	R_V, R_TYPE, R_PID, R_TID, R_SEQ, R_TS, R_CALL, R_FD, R_RET, R_DUR, R_ERRNO, R_ARGS, R_BT,
-	R_PPID, R_FORK_OF, R_EXE, R_ARGV, R_STATUS, R_N
+	R_V,
+	R_TYPE,
+	R_PID,
+	R_TID,
+	R_SEQ,
+	R_TS,
+	R_CALL,
+	R_FD,
+	R_RET,
+	R_DUR,
+	R_ERRNO,
+	R_ARGS,
+	R_BT,
+	R_PPID,
+	R_FORK_OF,
+	R_EXE,
+	R_ARGV,
+	R_STATUS,
+	R_N
 };
 static const struct key root_keys[R_N] = {
-	[R_V] = KEY("v"),	       [R_TYPE] = KEY("type"),   [R_PID] = KEY("pid"),	 [R_TID] = KEY("tid"),
-	[R_SEQ] = KEY("seq"),       [R_TS] = KEY("ts_ns"),    [R_CALL] = KEY("call"),	 [R_FD] = KEY("fd"),
-	[R_RET] = KEY("ret"),       [R_DUR] = KEY("dur_ns"),  [R_ERRNO] = KEY("errno"), [R_ARGS] = KEY("args"),
-	[R_BT] = KEY("bt"),	       [R_PPID] = KEY("ppid"),   [R_FORK_OF] = KEY("fork_of"), [R_EXE] = KEY("exe"),
-	[R_ARGV] = KEY("argv"),     [R_STATUS] = KEY("status"),
+    [R_V] = KEY("v"),	     [R_TYPE] = KEY("type"),   [R_PID] = KEY("pid"),
+    [R_TID] = KEY("tid"),    [R_SEQ] = KEY("seq"),     [R_TS] = KEY("ts_ns"),
+    [R_CALL] = KEY("call"),  [R_FD] = KEY("fd"),       [R_RET] = KEY("ret"),
+    [R_DUR] = KEY("dur_ns"), [R_ERRNO] = KEY("errno"), [R_ARGS] = KEY("args"),
+    [R_BT] = KEY("bt"),	     [R_PPID] = KEY("ppid"),   [R_FORK_OF] = KEY("fork_of"),
+    [R_EXE] = KEY("exe"),    [R_ARGV] = KEY("argv"),   [R_STATUS] = KEY("status"),
 };
-static struct key_index root_index = { root_keys, R_N, { 0 } };
-
+static struct key_index root_index = {root_keys, R_N, {0}};
 
 enum {
-	G_DOMAIN, G_TYPE, G_CMD, G_TRUNC, G_LEN, G_NEWFD, G_BACKLOG, G_SV, G_ADDR, G_LOCAL,
-	G_PEER, G_N
+	G_DOMAIN,
+	G_TYPE,
+	G_CMD,
+	G_TRUNC,
+	G_LEN,
+	G_NEWFD,
+	G_BACKLOG,
+	G_SV,
+	G_ADDR,
+	G_LOCAL,
+	G_PEER,
+	G_N
 };
 static const struct key arg_keys[G_N] = {
-	[G_DOMAIN] = KEY("domain"), [G_TYPE] = KEY("type"),     [G_CMD] = KEY("cmd"),	     
-	[G_TRUNC] = KEY("data_trunc"), [G_LEN] = KEY("len"),    [G_NEWFD] = KEY("newfd"),   [G_BACKLOG] = KEY("backlog"),
-	[G_SV] = KEY("sv"),	       [G_ADDR] = KEY("addr"),     [G_LOCAL] = KEY("local"),   [G_PEER] = KEY("peer"),
+    [G_DOMAIN] = KEY("domain"),	   [G_TYPE] = KEY("type"), [G_CMD] = KEY("cmd"),
+    [G_TRUNC] = KEY("data_trunc"), [G_LEN] = KEY("len"),   [G_NEWFD] = KEY("newfd"),
+    [G_BACKLOG] = KEY("backlog"),  [G_SV] = KEY("sv"),	   [G_ADDR] = KEY("addr"),
+    [G_LOCAL] = KEY("local"),	   [G_PEER] = KEY("peer"),
 };
-static struct key_index arg_index = { arg_keys, G_N, { 0 } };
-
+static struct key_index arg_index = {arg_keys, G_N, {0}};
 
 /* An optional integer key: absent is fine, any other type is jansson's to report. */
 static bool opt_int(const struct fast *f, int ti, int64_t *v)

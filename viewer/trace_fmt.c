@@ -155,8 +155,8 @@ void trace_format_bt(const struct trace_event *ev, struct sbuf *sb, const char *
 			sb_putc(sb, '\n');
 			continue;
 		}
-		static const char *const parts[] = { "ip", "sym", "off", "obj" };
-		static const char *const before[] = { "", " ", "+", " in " };
+		static const char *const parts[] = {"ip", "sym", "off", "obj"};
+		static const char *const before[] = {"", " ", "+", " in "};
 		for (size_t k = 0; k < sizeof(parts) / sizeof(parts[0]); k++) {
 			json_t *p = json_object_get(fr, parts[k]);
 			if (!p)

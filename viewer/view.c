@@ -13,25 +13,25 @@
 #include "stream.h"
 
 static const char view_usage[] =
-	"usage: socklens view [OPTIONS] FILE...\n"
-	"\n"
-	"Draws one lane per descriptor lifetime on a shared time axis, grouped by process;\n"
-	"both ends of a connection are drawn together. Several files are merged by time.\n"
-	"\n"
-	"  --html OUT.html      write a self-contained HTML page instead\n"
-	"  --lane N|PID:FD      detail mode: every call of that lane, like strace (repeatable)\n"
-	"  --pid PID[,PID...]   only these processes\n"
-	"  --fd [PID:]FD[,...]  only these descriptors\n"
-	"  --call NAME[,...]    only these calls (lanes without any are hidden)\n"
-	"  --from TIME          start of the window, from the trace start (1.5s, 200ms, 30us)\n"
-	"  --to TIME            end of the window, from the trace start\n"
-	"  --width N            columns to fit (default: the terminal's, or 100)\n"
-	"  --max-lanes N        draw at most N lanes (default 500, 0 for all)\n"
-	"  --color WHEN         auto (default: on a terminal unless NO_COLOR is set), always, never\n"
-	"  -h, --help           this help\n"
-	"\n"
-	"Glyphs: s socket  b bind  l listen  c connect  a accept  > send  < recv  = both\n"
-	"        h shutdown  | close  d dup  o other  ! failed  ? EAGAIN/EINPROGRESS\n";
+    "usage: socklens view [OPTIONS] FILE...\n"
+    "\n"
+    "Draws one lane per descriptor lifetime on a shared time axis, grouped by process;\n"
+    "both ends of a connection are drawn together. Several files are merged by time.\n"
+    "\n"
+    "  --html OUT.html      write a self-contained HTML page instead\n"
+    "  --lane N|PID:FD      detail mode: every call of that lane, like strace (repeatable)\n"
+    "  --pid PID[,PID...]   only these processes\n"
+    "  --fd [PID:]FD[,...]  only these descriptors\n"
+    "  --call NAME[,...]    only these calls (lanes without any are hidden)\n"
+    "  --from TIME          start of the window, from the trace start (1.5s, 200ms, 30us)\n"
+    "  --to TIME            end of the window, from the trace start\n"
+    "  --width N            columns to fit (default: the terminal's, or 100)\n"
+    "  --max-lanes N        draw at most N lanes (default 500, 0 for all)\n"
+    "  --color WHEN         auto (default: on a terminal unless NO_COLOR is set), always, never\n"
+    "  -h, --help           this help\n"
+    "\n"
+    "Glyphs: s socket  b bind  l listen  c connect  a accept  > send  < recv  = both\n"
+    "        h shutdown  | close  d dup  o other  ! failed  ? EAGAIN/EINPROGRESS\n";
 
 static bool list_has(const char *const *v, size_t n, const char *s, size_t len)
 {
@@ -209,24 +209,36 @@ static void free_opts(struct view_opts *o)
 
 int cmd_view(int argc, char **argv)
 {
-	enum { O_HTML = 256, O_LANE, O_PID, O_FD, O_CALL, O_FROM, O_TO, O_WIDTH, O_COLOR, O_PARSER, O_MAX };
-	static const struct option opts[] = {
-		{ "html", required_argument, NULL, O_HTML },
-		{ "lane", required_argument, NULL, O_LANE },
-		{ "pid", required_argument, NULL, O_PID },
-		{ "fd", required_argument, NULL, O_FD },
-		{ "call", required_argument, NULL, O_CALL },
-		{ "from", required_argument, NULL, O_FROM },
-		{ "to", required_argument, NULL, O_TO },
-		{ "width", required_argument, NULL, O_WIDTH },
-		{ "max-lanes", required_argument, NULL, O_MAX },
-		{ "color", required_argument, NULL, O_COLOR },
-		{ "colour", required_argument, NULL, O_COLOR },
-		{ "parser", required_argument, NULL, O_PARSER },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	enum {
+		O_HTML = 256,
+		O_LANE,
+		O_PID,
+		O_FD,
+		O_CALL,
+		O_FROM,
+		O_TO,
+		O_WIDTH,
+		O_COLOR,
+		O_PARSER,
+		O_MAX
 	};
-	struct view_opts o = { .to_ns = -1, .max_lanes = 500 };
+	static const struct option opts[] = {
+	    {"html", required_argument, NULL, O_HTML},
+	    {"lane", required_argument, NULL, O_LANE},
+	    {"pid", required_argument, NULL, O_PID},
+	    {"fd", required_argument, NULL, O_FD},
+	    {"call", required_argument, NULL, O_CALL},
+	    {"from", required_argument, NULL, O_FROM},
+	    {"to", required_argument, NULL, O_TO},
+	    {"width", required_argument, NULL, O_WIDTH},
+	    {"max-lanes", required_argument, NULL, O_MAX},
+	    {"color", required_argument, NULL, O_COLOR},
+	    {"colour", required_argument, NULL, O_COLOR},
+	    {"parser", required_argument, NULL, O_PARSER},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct view_opts o = {.to_ns = -1, .max_lanes = 500};
 	const char *html = NULL, *color = "auto";
 	int rc = EXIT_USAGE;
 	int c;
@@ -271,7 +283,8 @@ int cmd_view(int argc, char **argv)
 			char *end;
 			long w = strtol(optarg, &end, 10);
 			if (*end || w < 40 || w > 10000) {
-				usage_error("view", "--width wants a number of columns, at least 40");
+				usage_error("view",
+					    "--width wants a number of columns, at least 40");
 				goto out;
 			}
 			o.width = (int)w;
@@ -333,7 +346,8 @@ int cmd_view(int argc, char **argv)
 	o.t0 = INT64_MAX;
 	o.t1 = INT64_MIN;
 	while ((ev = stream_next(&s))) {
-		int64_t end = ev->ts_ns + (ev->type == TRACE_CALL && ev->dur_ns > 0 ? ev->dur_ns : 0);
+		int64_t end =
+		    ev->ts_ns + (ev->type == TRACE_CALL && ev->dur_ns > 0 ? ev->dur_ns : 0);
 		if (ev->ts_ns < o.t0)
 			o.t0 = ev->ts_ns;
 		if (end > o.t1)
@@ -350,7 +364,7 @@ int cmd_view(int argc, char **argv)
 
 	FILE *hf = NULL;
 	bool detail = o.nlanes || o.nlane_ids;
-	struct lane_ops ops = { 0 };
+	struct lane_ops ops = {0};
 	if (html) {
 		hf = fopen(html, "w");
 		if (!hf) {

@@ -36,7 +36,9 @@ static void tick(void)
 static void head(int pid, const char *type)
 {
 	tick();
-	fprintf(out, "{\"v\":1,\"type\":\"%s\",\"pid\":%d,\"tid\":%d,\"seq\":%" PRId64 ",\"ts_ns\":%" PRId64,
+	fprintf(out,
+		"{\"v\":1,\"type\":\"%s\",\"pid\":%d,\"tid\":%d,\"seq\":%" PRId64
+		",\"ts_ns\":%" PRId64,
 		type, pid, pid, seqs[pid]++, now);
 }
 
@@ -63,7 +65,9 @@ static void proc(int pid, int parent, bool fork)
 {
 	seqs[pid] = 0;
 	head(pid, "proc");
-	fprintf(out, ",\"ppid\":%d,\"exe\":\"/usr/sbin/httpd\",\"argv\":[\"httpd\",\"-p\",\"8080\"]", parent);
+	fprintf(out,
+		",\"ppid\":%d,\"exe\":\"/usr/sbin/httpd\",\"argv\":[\"httpd\",\"-p\",\"8080\"]",
+		parent);
 	if (fork)
 		fprintf(out, ",\"fork_of\":%d", parent);
 	fputs("}\n", out);
@@ -76,8 +80,10 @@ static void pexit(int pid, int status)
 }
 
 #define INET(ip, port) "{\"family\":\"AF_INET\",\"ip\":\"" ip "\",\"port\":%d}"
-static const char request[] = "GET /index.html HTTP/1.1\\\\r\\\\nHost: localhost:8080\\\\r\\\\nUser-Agent: gen";
-static const char reply[] = "HTTP/1.1 200 OK\\\\r\\\\nContent-Length: 1024\\\\r\\\\nContent-Type: text/h";
+static const char request[] =
+    "GET /index.html HTTP/1.1\\\\r\\\\nHost: localhost:8080\\\\r\\\\nUser-Agent: gen";
+static const char reply[] =
+    "HTTP/1.1 200 OK\\\\r\\\\nContent-Length: 1024\\\\r\\\\nContent-Type: text/h";
 
 int main(int argc, char **argv)
 {
@@ -95,7 +101,8 @@ int main(int argc, char **argv)
 			path = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: socklens-gen-trace [-n CALLS] [-s SEED] [-o FILE]\n");
+			fprintf(stderr,
+				"usage: socklens-gen-trace [-n CALLS] [-s SEED] [-o FILE]\n");
 			return 2;
 		}
 	}
@@ -109,7 +116,8 @@ int main(int argc, char **argv)
 
 	const int server = 1000, nclients = 4;
 	proc(server, 1, false);
-	call(server, "socket", 3, 3, NULL, "\"domain\":\"AF_INET\",\"type\":\"SOCK_STREAM|SOCK_CLOEXEC\",\"protocol\":0");
+	call(server, "socket", 3, 3, NULL,
+	     "\"domain\":\"AF_INET\",\"type\":\"SOCK_STREAM|SOCK_CLOEXEC\",\"protocol\":0");
 	call(server, "bind", 3, 0, NULL, "\"addr\":" INET("0.0.0.0", "8080"), 8080);
 	call(server, "listen", 3, 0, NULL, "\"backlog\":511");
 	for (int i = 0; i < nclients; i++)
@@ -119,24 +127,44 @@ int main(int argc, char **argv)
 		int cl = 2000 + (int)(conn % nclients);
 		if (conn % 10 == 3) {
 			/* a DNS-style lookup over UDP */
-			call(cl, "socket", 6, 6, NULL, "\"domain\":\"AF_INET\",\"type\":\"SOCK_DGRAM|SOCK_NONBLOCK\",\"protocol\":0");
-			call(cl, "sendto", 6, 33, NULL, "\"len\":33,\"flags\":0,\"data\":\"\\\\x12\\\\x34\\\\x01\\\\x00\\\\x00\\\\x01localhost\",\"data_trunc\":true,\"addr\":" INET("127.0.0.53", "53"), 53);
+			call(cl, "socket", 6, 6, NULL,
+			     "\"domain\":\"AF_INET\",\"type\":\"SOCK_DGRAM|SOCK_NONBLOCK\","
+			     "\"protocol\":0");
+			call(cl, "sendto", 6, 33, NULL,
+			     "\"len\":33,\"flags\":0,\"data\":"
+			     "\"\\\\x12\\\\x34\\\\x01\\\\x00\\\\x00\\\\x01localhost\",\"data_"
+			     "trunc\":true,\"addr\":" INET("127.0.0.53", "53"),
+			     53);
 			if (rnd() % 4 == 0)
 				call(cl, "recvfrom", 6, -1, "EAGAIN", "\"len\":512,\"flags\":0");
-			call(cl, "recvfrom", 6, 49, NULL, "\"len\":512,\"flags\":0,\"data\":\"\\\\x12\\\\x34\\\\x81\\\\x80\\\\x00\\\\x01\",\"data_trunc\":true,\"addr\":" INET("127.0.0.53", "53"), 53);
+			call(cl, "recvfrom", 6, 49, NULL,
+			     "\"len\":512,\"flags\":0,\"data\":"
+			     "\"\\\\x12\\\\x34\\\\x81\\\\x80\\\\x00\\\\x01\",\"data_trunc\":true,"
+			     "\"addr\":" INET("127.0.0.53", "53"),
+			     53);
 			call(cl, "close", 6, 0, NULL, "");
 		}
 		if (conn % 50 == 7) {
-			call(cl, "socket", 5, 5, NULL, "\"domain\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"protocol\":0");
-			call(cl, "connect", 5, -1, "ECONNREFUSED", "\"addr\":" INET("127.0.0.1", "8081"), 8081);
+			call(cl, "socket", 5, 5, NULL,
+			     "\"domain\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"protocol\":0");
+			call(cl, "connect", 5, -1, "ECONNREFUSED",
+			     "\"addr\":" INET("127.0.0.1", "8081"), 8081);
 			call(cl, "close", 5, 0, NULL, "");
 			continue;
 		}
 		port = port >= 60999 ? 32768 : port + 1;
-		call(cl, "socket", 5, 5, NULL, "\"domain\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"protocol\":0");
-		call(cl, "connect", 5, 0, NULL, "\"addr\":" INET("127.0.0.1", "8080") ",\"local\":" INET("127.0.0.1", "%d"), 8080, port);
-		call(cl, "send", 5, 78, NULL, "\"len\":78,\"flags\":\"MSG_NOSIGNAL\",\"data\":\"%s\",\"data_trunc\":true", request);
-		call(server, "accept4", 3, 4, NULL, "\"peer\":" INET("127.0.0.1", "%d") ",\"local\":" INET("127.0.0.1", "8080") ",\"flags\":\"SOCK_CLOEXEC\"", port, 8080);
+		call(cl, "socket", 5, 5, NULL,
+		     "\"domain\":\"AF_INET\",\"type\":\"SOCK_STREAM\",\"protocol\":0");
+		call(cl, "connect", 5, 0, NULL,
+		     "\"addr\":" INET("127.0.0.1", "8080") ",\"local\":" INET("127.0.0.1", "%d"),
+		     8080, port);
+		call(cl, "send", 5, 78, NULL,
+		     "\"len\":78,\"flags\":\"MSG_NOSIGNAL\",\"data\":\"%s\",\"data_trunc\":true",
+		     request);
+		call(server, "accept4", 3, 4, NULL,
+		     "\"peer\":" INET("127.0.0.1", "%d") ",\"local\":" INET(
+			 "127.0.0.1", "8080") ",\"flags\":\"SOCK_CLOEXEC\"",
+		     port, 8080);
 		int kid = child++;
 		if (child >= (1 << 20) - 1)
 			child = 10000;
@@ -144,12 +172,16 @@ int main(int argc, char **argv)
 		call(server, "close", 4, 0, NULL, "");
 		call(kid, "close", 3, 0, NULL, "");
 		if (rnd() % 7 == 0)
-			call(kid, "recv", 4, -1, "EAGAIN", "\"len\":8192,\"flags\":\"MSG_DONTWAIT\"");
-		call(kid, "recv", 4, 78, NULL, "\"len\":8192,\"flags\":0,\"data\":\"%s\",\"data_trunc\":true", request);
-		call(kid, "send", 4, 1090, NULL, "\"len\":1090,\"flags\":0,\"data\":\"%s\",\"data_trunc\":true", reply);
+			call(kid, "recv", 4, -1, "EAGAIN",
+			     "\"len\":8192,\"flags\":\"MSG_DONTWAIT\"");
+		call(kid, "recv", 4, 78, NULL,
+		     "\"len\":8192,\"flags\":0,\"data\":\"%s\",\"data_trunc\":true", request);
+		call(kid, "send", 4, 1090, NULL,
+		     "\"len\":1090,\"flags\":0,\"data\":\"%s\",\"data_trunc\":true", reply);
 		call(kid, "close", 4, 0, NULL, "");
 		pexit(kid, 0);
-		call(cl, "recv", 5, 1090, NULL, "\"len\":16384,\"flags\":0,\"data\":\"%s\",\"data_trunc\":true", reply);
+		call(cl, "recv", 5, 1090, NULL,
+		     "\"len\":16384,\"flags\":0,\"data\":\"%s\",\"data_trunc\":true", reply);
 		call(cl, "close", 5, 0, NULL, "");
 	}
 	if (fclose(out) != 0) {
