@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # valgrind memcheck on the viewer over the fixtures: view, view --lane, stats, export and
-# view --html read the viewer's test cases and two recorded traces (with backtraces) with
+# view --html read the viewer's test cases and a recorded trace (with backtraces) with
 # no memory error and no leak (definite or indirect). valgrind's own exit status is 99, so
 # that socklens's 1 (bad lines skipped, as in the bad-input case) stays its own.
 . "$(dirname "$0")/../lib/tap.sh"
@@ -22,10 +22,10 @@ memcheck() { # memcheck WANT-STATUS NAME ARGS…: socklens ARGS under memcheck
 }
 
 C=$TESTS_DIR/viewer/cases
-for input in "bad-input:$C/bad-input/input.jsonl" "empty:$C/empty/empty.jsonl" \
-	"lifetimes:$C/lifetimes/input.jsonl" "merge:$C/merge/client.jsonl $C/merge/server.jsonl" \
-	"server-client:$C/server-client/input.jsonl" "03-echo:$TESTS_DIR/fuzz/corpus/03-echo.jsonl" \
-	"05-unix:$TESTS_DIR/fuzz/corpus/05-unix.jsonl"; do
+memcheck 0 empty stats "$C/empty/empty.jsonl"
+for input in "bad-input:$C/bad-input/input.jsonl" "lifetimes:$C/lifetimes/input.jsonl" \
+	"merge:$C/merge/client.jsonl $C/merge/server.jsonl" "server-client:$C/server-client/input.jsonl" \
+	"03-echo:$TESTS_DIR/fuzz/corpus/03-echo.jsonl"; do
 	name=${input%%:*}
 	read -r -a files <<< "${input#*:}"
 	want=0
