@@ -1,8 +1,9 @@
 /*
  * fuzz_viewer: a libFuzzer target that hands its input to `socklens` as a trace file, through
  * the command's own main (viewer/main.c compiled with -Dmain=socklens_main), for one of the
- * commands that read traces (view, view --lane, view --html, stats, export --format chrome),
- * or all of them with SOCKLENS_FUZZ_ALL=1; each with the fast parser and with jansson alone.
+ * commands that read traces (view, view --lane, view --html, stats, export --format chrome,
+ * view of the file twice, merged, and view of it from a pipe), or all of them with
+ * SOCKLENS_FUZZ_ALL=1; each with the fast parser and with jansson alone.
  * Besides the sanitizers, it checks what a user relies on: the exit status is 0 or 1 (2 means
  * the file could not be read, or an internal error), the two parsers give the same output,
  * terminal output is UTF-8 with no control characters but newlines and the viewer's own SGR
@@ -30,6 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int trace_fd, out_fd, err_fd, file_fd;
 static char trace_path[64], file_path[64];
 static int real_out = -1, real_err = -1;
+/* The input, for the command that reads it from a pipe on stdin ("-"). */
+static const uint8_t *in_data;
+static size_t in_size;
 
 static int memfd(const char *name, char *path, size_t size)
 {
@@ -101,7 +105,22 @@ static void run(const char *parser, char **args, struct result *r)
 	dup2(err_fd, 2);
 	setenv("SOCKLENS_PARSER", parser, 1);
 	optind = 0; /* glibc: a full getopt reset before each command's option parsing */
+	/* "-": the trace comes through a pipe, which the viewer spools for its second pass. */
+	int saved_in = -1;
+	if (strcmp(args[argc - 1], "-") == 0) {
+		int p[2];
+		if (pipe(p) != 0 || (saved_in = dup(0)) < 0 ||
+		    write(p[1], in_data, in_size) != (ssize_t)in_size)
+			abort();
+		close(p[1]);
+		dup2(p[0], 0);
+		close(p[0]);
+	}
 	r->rc = socklens_main(argc, args);
+	if (saved_in >= 0) {
+		dup2(saved_in, 0);
+		close(saved_in);
+	}
 	fflush(stdout);
 	fflush(stderr);
 	dup2(real_out, 1);
@@ -181,6 +200,8 @@ static void check_tty(const char *cmd, const char *what, const char *s, size_t n
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	reset(trace_fd);
+	in_data = data;
+	in_size = size;
 	if (pwrite(trace_fd, data, size, 0) != (ssize_t)size)
 		abort();
 	char *t = trace_path, *f = file_path;
@@ -194,7 +215,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *html[] = { "socklens", "view", "--html", f, t, NULL };
 	char *stats[] = { "socklens", "stats", "--top", "3", t, NULL };
 	char *export[] = { "socklens", "export", "--format", "chrome", "-o", f, t, NULL };
-	char **cmds[] = { view, color, window, lane, html, stats, export };
+	char *merge[] = { "socklens", "view", "--color", "never", "--width", "60", t, t, NULL };
+	char *piped[] = { "socklens", "view", "--color", "never", "--lane", "2", "-", NULL };
+	char **cmds[] = { view, color, window, lane, html, stats, export, merge, piped };
 	/* clang-format on */
 	size_t ncmds = sizeof(cmds) / sizeof(cmds[0]);
 	/* Fuzzing, one command per input (a hash of it picks which) keeps the rate up; replays
@@ -205,7 +228,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool all = getenv("SOCKLENS_FUZZ_ALL") != NULL;
 	for (size_t i = all ? 0 : h % ncmds; i < (all ? ncmds : h % ncmds + 1); i++) {
 		char **c = cmds[i];
-		const char *name = c == html ? "view --html" : c == lane ? "view --lane" : c[1];
+		const char *name = c == html	? "view --html"
+				   : c == lane	? "view --lane"
+				   : c == merge ? "view FILE FILE"
+				   : c == piped ? "view -"
+						: c[1];
+		/* A pipe holds 64 KiB: a longer input (a replayed file) skips that command. */
+		if (c == piped && size > 60000)
+			continue;
 		struct result fast, slow;
 		run("auto", c, &fast);
 		run("jansson", c, &slow);
