@@ -74,6 +74,9 @@ static atomic_int mode = SINK_OFF;
 static atomic_int sink_fd = -1;
 /* Writers inside sl_sink_write; sl_sink_vacate and the exit path wait for them. */
 static atomic_int sink_writers;
+/* Writers inside late_write: counted apart, so that the exit path does not wait for threads
+ * that go on writing while the process exits (their lines take the late path). */
+static atomic_int late_writers;
 static struct side *side;
 static _Atomic(char *) segs[NSEG];
 /* This process: page tables filled up to here. */
@@ -273,7 +276,7 @@ static bool fill(int fd, uint64_t from, uint64_t to)
  * over a line: writers copy lines only below the size the grower publishes when it is done.
  * The grower blocks signals meanwhile (a handler that traced a call could wait for itself);
  * the others wait, and take over from a grower that was killed. */
-static bool grow(struct side *s, uint64_t need)
+static bool grow_to(struct side *s, uint64_t need, uint64_t step)
 {
 	for (unsigned spin = 0;; spin++) {
 		if (atomic_load(&s->size) >= need)
@@ -286,7 +289,7 @@ static bool grow(struct side *s, uint64_t need)
 			uint64_t size = atomic_load(&s->size);
 			bool ok = true;
 			if (size < need) {
-				uint64_t target = (need + GROW - 1) / GROW * GROW;
+				uint64_t target = (need + step - 1) / step * step;
 				ok = fill(atomic_load(&sink_fd), size, target);
 				if (ok)
 					atomic_store(&s->size, target);
@@ -302,6 +305,11 @@ static bool grow(struct side *s, uint64_t need)
 			return false;
 		sched_yield();
 	}
+}
+
+static bool grow(struct side *s, uint64_t need)
+{
+	return grow_to(s, need, GROW);
 }
 
 /* The address of file offset `off` in this process, for `len` bytes; maps the segment the
@@ -406,7 +414,9 @@ static void late_write(const char *line, size_t len)
 	struct side *s = side_join(fd);
 	if (s) {
 		uint64_t off = atomic_fetch_add(&s->cursor, len);
-		grow(s, off + len); /* so that no grower writes newlines over it later */
+		/* Exactly to its end: no newlines left behind if no one cuts the file after us,
+		 * and no grower writes newlines over the line later. */
+		grow_to(s, off + len, 1);
 		pwrite_all(fd, line, len, off);
 		munmap(s, SIDE_SIZE);
 		finish_if_last(fd);
@@ -520,18 +530,21 @@ void sl_sink_write(const char *line, size_t len)
 		write_all(atomic_load(&sink_fd), line, len);
 		break;
 	case SINK_LEFT:
+		atomic_fetch_add(&late_writers, 1);
+		atomic_fetch_sub(&sink_writers, 1);
 		late_write(line, len);
-		break;
+		atomic_fetch_sub(&late_writers, 1);
+		return;
 	}
 	atomic_fetch_sub(&sink_writers, 1);
 }
 
 /* Waits (bounded) for the writers other than the caller's own frames. Bounded: a writer
  * interrupted by the very signal handler that calls us would never finish. */
-static bool writers_gone(int own)
+static bool writers_gone(int own, bool late_too)
 {
 	for (int i = 0; i < 100000; i++) {
-		if (atomic_load(&sink_writers) <= own)
+		if (atomic_load(&sink_writers) <= own && (!late_too || !atomic_load(&late_writers)))
 			return true;
 		sched_yield();
 	}
@@ -545,7 +558,7 @@ void sl_sink_vacate(int fd)
 		return;
 	int moved = sl_real_fcntl(old, F_DUPFD_CLOEXEC, old > 64 ? old - 64 : 3);
 	atomic_store(&sink_fd, moved);
-	writers_gone(0);
+	writers_gone(0, true);
 	if (moved < 0)
 		atomic_store(&sink_fd, -1);
 }
@@ -563,7 +576,7 @@ void sl_sink_leave(void)
 		return;
 	/* Other threads may still be copying a line: the side mapping stays until they are
 	 * done, and if they do not finish, this process stays a user (no cut). */
-	if (!writers_gone(0))
+	if (!writers_gone(0, false))
 		return;
 	struct side *s = side;
 	side = NULL;
