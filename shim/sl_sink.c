@@ -475,7 +475,9 @@ static bool map_open(int fd)
 	if (!side)
 		return false;
 	self = getpid();
-	if (!grow(side, atomic_load(&side->cursor) + GROW)) {
+	/* One chunk to start with: a short-lived process then writes 64 KiB of newlines, not
+	 * the full distance ahead, which the first line past a chunk boundary sets up. */
+	if (!grow_to(side, atomic_load(&side->cursor) + CHUNK, CHUNK)) {
 		munmap(side, SIDE_SIZE);
 		side = NULL;
 		finish_if_last(fd);
