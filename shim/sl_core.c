@@ -344,6 +344,7 @@ static void init_once(void)
 {
 	int saved = errno;
 	sl_real_resolve();
+	sl_emit_init();
 	self_pid = getpid();
 	struct timespec rt;
 	clock_gettime(CLOCK_REALTIME, &rt);

@@ -43,24 +43,68 @@ static void puts_(struct sl_buf *b, const char *s)
 	put(b, s, strlen(s));
 }
 
-static void put_u64(struct sl_buf *b, unsigned long long v)
+/* "00" to "99": integers are written two digits at a time. */
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
+				     "25262728293031323334353637383940414243444546474849"
+				     "50515253545556575859606162636465666768697071727374"
+				     "75767778798081828384858687888990919293949596979899";
+
+/* Straight into the line: the digits are counted first, then written from the last, two
+ * at a time. */
+void sl_put_u64(struct sl_buf *b, unsigned long long v)
 {
-	char tmp[24];
-	int i = sizeof(tmp);
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	put(b, tmp + i, sizeof(tmp) - i);
+	static const unsigned long long pow10[20] = {
+	    1ULL,
+	    10ULL,
+	    100ULL,
+	    1000ULL,
+	    10000ULL,
+	    100000ULL,
+	    1000000ULL,
+	    10000000ULL,
+	    100000000ULL,
+	    1000000000ULL,
+	    10000000000ULL,
+	    100000000000ULL,
+	    1000000000000ULL,
+	    10000000000000ULL,
+	    100000000000000ULL,
+	    1000000000000000ULL,
+	    10000000000000000ULL,
+	    100000000000000000ULL,
+	    1000000000000000000ULL,
+	    10000000000000000000ULL,
+	};
+	size_t n = 1;
+	while (n < 20 && v >= pow10[n])
+		n++;
+	if (b->over || n > b->cap - b->len) {
+		b->over = true;
+		return;
+	}
+	char *end = b->p + b->len + n, *p = end;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * r, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	b->len += n;
 }
 
-static void put_i64(struct sl_buf *b, long long v)
+void sl_put_i64(struct sl_buf *b, long long v)
 {
 	if (v < 0) {
 		putc_(b, '-');
-		put_u64(b, 0ULL - (unsigned long long)v);
+		sl_put_u64(b, 0ULL - (unsigned long long)v);
 	} else {
-		put_u64(b, (unsigned long long)v);
+		sl_put_u64(b, (unsigned long long)v);
 	}
 }
 
@@ -105,7 +149,7 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 }
 
 /* A JSON string body; invalid UTF-8 becomes U+FFFD so every line stays valid UTF-8. */
-static void put_jstr(struct sl_buf *b, const char *str, size_t n)
+void sl_put_jstr(struct sl_buf *b, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	putc_(b, '"');
@@ -143,18 +187,6 @@ static void put_jstr(struct sl_buf *b, const char *str, size_t n)
 		i++;
 	}
 	putc_(b, '"');
-}
-
-void sl_key(struct sl_buf *b, const char *key)
-{
-	if (b->comma[b->depth])
-		putc_(b, ',');
-	b->comma[b->depth] = true;
-	if (key) {
-		putc_(b, '"');
-		puts_(b, key);
-		put(b, "\":", 2);
-	}
 }
 
 static void open_level(struct sl_buf *b, const char *key, char open, char closer)
@@ -196,43 +228,10 @@ void sl_finish(struct sl_buf *b)
 	b->p[b->len++] = '\n';
 }
 
-void sl_kv_int(struct sl_buf *b, const char *key, long long v)
-{
-	sl_key(b, key);
-	put_i64(b, v);
-}
-
-void sl_kv_uint(struct sl_buf *b, const char *key, unsigned long long v)
-{
-	sl_key(b, key);
-	put_u64(b, v);
-}
-
-void sl_val_int(struct sl_buf *b, long long v)
-{
-	sl_kv_int(b, NULL, v);
-}
-
 void sl_kv_bool(struct sl_buf *b, const char *key, bool v)
 {
 	sl_key(b, key);
 	puts_(b, v ? "true" : "false");
-}
-
-void sl_kv_strn(struct sl_buf *b, const char *key, const char *s, size_t n)
-{
-	sl_key(b, key);
-	put_jstr(b, s, n);
-}
-
-void sl_kv_str(struct sl_buf *b, const char *key, const char *s)
-{
-	sl_kv_strn(b, key, s, strlen(s));
-}
-
-void sl_val_strn(struct sl_buf *b, const char *s, size_t n)
-{
-	sl_kv_strn(b, NULL, s, n);
 }
 
 void sl_kv_hex(struct sl_buf *b, const char *key, unsigned long long v)
@@ -252,7 +251,7 @@ void sl_kv_xlat(struct sl_buf *b, const char *key, const struct sl_xlat *x, long
 		puts_(b, name);
 		putc_(b, '"');
 	} else {
-		put_i64(b, v);
+		sl_put_i64(b, v);
 	}
 }
 
@@ -304,7 +303,7 @@ void sl_kv_socktype(struct sl_buf *b, const char *key, int type)
 	const char *name = sl_xlat_name(&socktypes, (unsigned)(type & ~flag_bits));
 	sl_key(b, key);
 	if (!name && !(type & flag_bits)) {
-		put_i64(b, type);
+		sl_put_i64(b, type);
 		return;
 	}
 	putc_(b, '"');
@@ -321,7 +320,7 @@ static void put_ipv4(struct sl_buf *b, const unsigned char *a)
 	for (int i = 0; i < 4; i++) {
 		if (i)
 			putc_(b, '.');
-		put_u64(b, a[i]);
+		sl_put_u64(b, a[i]);
 	}
 }
 
@@ -412,41 +411,51 @@ void sl_kv_addr(struct sl_buf *b, const char *key, const struct sockaddr *sa, so
 	sl_close(b);
 }
 
-/* Encoded length of one payload byte (the trace format's preview encoding). */
-static size_t data_enc_len(unsigned char c)
-{
-	if (c == '\\' || c == '\n' || c == '\r' || c == '\t')
-		return 2;
-	return c >= 0x20 && c < 0x7f ? 1 : 4;
-}
+/* Each byte's preview encoding as JSON text (the preview's backslashes doubled), and its
+ * length; 1 for the bytes that stand for themselves. Filled once at start-up. */
+static char data_text[256][8];
+static unsigned char data_len[256];
 
-/* The preview encoding, then JSON escaping of the result (the backslashes double). */
-static size_t put_data_bytes(struct sl_buf *b, const unsigned char *s, size_t n, size_t *room)
+void sl_emit_init(void)
 {
-	size_t done = 0;
-	for (; done < n; done++) {
-		unsigned char c = s[done];
-		size_t need = data_enc_len(c) + (c == '"' || data_enc_len(c) > 1);
-		if (need > *room)
-			break;
-		*room -= need;
+	for (int c = 0; c < 256; c++) {
+		char *t = data_text[c];
 		if (c == '"') {
-			put(b, "\\\"", 2);
-		} else if (c >= 0x20 && c < 0x7f && c != '\\') {
-			putc_(b, (char)c);
+			memcpy(t, "\\\"", 2), data_len[c] = 2;
 		} else if (c == '\\') {
-			put(b, "\\\\\\\\", 4);
-		} else if (c == '\n') {
-			put(b, "\\\\n", 3);
-		} else if (c == '\r') {
-			put(b, "\\\\r", 3);
-		} else if (c == '\t') {
-			put(b, "\\\\t", 3);
+			memcpy(t, "\\\\\\\\", 4), data_len[c] = 4;
+		} else if (c == '\n' || c == '\r' || c == '\t') {
+			t[0] = t[1] = '\\';
+			t[2] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+			data_len[c] = 3;
+		} else if (c >= 0x20 && c < 0x7f) {
+			t[0] = (char)c, data_len[c] = 1;
 		} else {
-			char e[5] = {'\\', '\\', 'x', hexdig[c >> 4], hexdig[c & 15]};
-			put(b, e, 5);
+			t[0] = t[1] = '\\', t[2] = 'x', t[3] = hexdig[c >> 4],
+			t[4] = hexdig[c & 15];
+			data_len[c] = 5;
 		}
 	}
+}
+
+/* One 8-byte copy from the table per byte: the caller keeps more than 8 bytes free past
+ * the room it gives. Stops where the room runs out, and says how many bytes it encoded. */
+static size_t put_data_bytes(struct sl_buf *b, const unsigned char *s, size_t n, size_t *room)
+{
+	if (b->over)
+		return 0;
+	char *p = b->p + b->len;
+	size_t left = *room, done = 0;
+	for (; done < n; done++) {
+		size_t l = data_len[s[done]];
+		if (l > left)
+			break;
+		memcpy(p, data_text[s[done]], 8);
+		p += l;
+		left -= l;
+	}
+	b->len = (size_t)(p - b->p);
+	*room = left;
 	return done;
 }
 

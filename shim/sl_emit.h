@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -27,23 +28,82 @@ struct sl_buf {
 	char closer[SL_NEST_MAX];
 };
 
+/* Fills the payload encoding table; called once before the first line. */
+void sl_emit_init(void);
 void sl_buf_init(struct sl_buf *b, char *mem, size_t size);
 size_t sl_buf_room(const struct sl_buf *b);
 
-void sl_key(struct sl_buf *b, const char *key);
 void sl_obj_open(struct sl_buf *b, const char *key);
 void sl_arr_open(struct sl_buf *b, const char *key);
 void sl_close(struct sl_buf *b);
 /* Closes every open level and the line's object, and ends the line with "\n". */
 void sl_finish(struct sl_buf *b);
 
-void sl_kv_int(struct sl_buf *b, const char *key, long long v);
-void sl_kv_uint(struct sl_buf *b, const char *key, unsigned long long v);
 void sl_kv_bool(struct sl_buf *b, const char *key, bool v);
-void sl_kv_str(struct sl_buf *b, const char *key, const char *s);
-void sl_kv_strn(struct sl_buf *b, const char *key, const char *s, size_t n);
-void sl_val_int(struct sl_buf *b, long long v);
-void sl_val_strn(struct sl_buf *b, const char *s, size_t n);
+void sl_put_u64(struct sl_buf *b, unsigned long long v);
+void sl_put_i64(struct sl_buf *b, long long v);
+void sl_put_jstr(struct sl_buf *b, const char *s, size_t n);
+
+/* A key (NULL: an array element) with the comma before it. Inline, so that the length of a
+ * literal key is known at compile time: a dozen keys go into every line. */
+static inline __attribute__((always_inline)) void sl_key(struct sl_buf *b, const char *key)
+{
+	size_t n = key ? __builtin_strlen(key) : 0;
+	if (b->over || n + 4 > b->cap - b->len) {
+		b->over = true;
+		return;
+	}
+	char *p = b->p + b->len;
+	if (b->comma[b->depth])
+		*p++ = ',';
+	b->comma[b->depth] = true;
+	if (key) {
+		*p++ = '"';
+		__builtin_memcpy(p, key, n);
+		p += n;
+		*p++ = '"';
+		*p++ = ':';
+	}
+	b->len = (size_t)(p - b->p);
+}
+
+static inline __attribute__((always_inline)) void sl_kv_int(struct sl_buf *b, const char *key,
+							    long long v)
+{
+	sl_key(b, key);
+	sl_put_i64(b, v);
+}
+
+static inline __attribute__((always_inline)) void sl_kv_uint(struct sl_buf *b, const char *key,
+							     unsigned long long v)
+{
+	sl_key(b, key);
+	sl_put_u64(b, v);
+}
+
+static inline void sl_val_int(struct sl_buf *b, long long v)
+{
+	sl_kv_int(b, NULL, v);
+}
+
+static inline __attribute__((always_inline)) void sl_kv_strn(struct sl_buf *b, const char *key,
+							     const char *s, size_t n)
+{
+	sl_key(b, key);
+	sl_put_jstr(b, s, n);
+}
+
+static inline __attribute__((always_inline)) void sl_kv_str(struct sl_buf *b, const char *key,
+							    const char *s)
+{
+	sl_kv_strn(b, key, s, __builtin_strlen(s));
+}
+
+static inline void sl_val_strn(struct sl_buf *b, const char *s, size_t n)
+{
+	sl_kv_strn(b, NULL, s, n);
+}
+
 void sl_kv_hex(struct sl_buf *b, const char *key, unsigned long long v);
 
 /* A constant by its name, or its integer value when it has none. */
