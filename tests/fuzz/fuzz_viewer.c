@@ -7,7 +7,8 @@
  * Besides the sanitizers, it checks what a user relies on: the exit status is 0 or 1 (2 means
  * the file could not be read, or an internal error), the two parsers give the same output,
  * terminal output is UTF-8 with no control characters but newlines and the viewer's own SGR
- * colours, and the Chrome export is JSON.
+ * colours, the HTML page has no more markup elements than an empty trace's page (nothing from
+ * the trace became a tag), and the Chrome export is JSON.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -197,8 +199,35 @@ static void check_tty(const char *cmd, const char *what, const char *s, size_t n
 	}
 }
 
+/* Markup that only the page itself may bring: as many of each as in an empty trace's page. */
+static const char *const tags[] = {"<script", "<img",  "<iframe", "<object", "<embed",
+				   "<style",  "<link", "<meta",	  "<base",   "<form"};
+#define NTAGS (sizeof(tags) / sizeof(tags[0]))
+static size_t page_tags[NTAGS];
+static bool page_known;
+
+static void count_tags(const char *s, size_t n, size_t *counts)
+{
+	for (size_t k = 0; k < NTAGS; k++) {
+		counts[k] = 0;
+		size_t len = strlen(tags[k]);
+		for (size_t i = 0; i + len <= n; i++)
+			if (strncasecmp(s + i, tags[k], len) == 0)
+				counts[k]++;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	if (!page_known) {
+		char *empty[] = {"socklens", "view", "--html", file_path, trace_path, NULL};
+		struct result r;
+		reset(trace_fd);
+		run("auto", empty, &r);
+		count_tags(r.file, r.nfile, page_tags);
+		result_free(&r);
+		page_known = true;
+	}
 	reset(trace_fd);
 	in_data = data;
 	in_size = size;
@@ -252,6 +281,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			     fast.file, fast.nfile);
 		check_tty(name, "stdout not terminal-safe", fast.out, fast.nout, c == color);
 		check_tty(name, "stderr not terminal-safe", fast.err, fast.nerr, false);
+		if (c == html) {
+			size_t counts[NTAGS];
+			count_tags(fast.file, fast.nfile, counts);
+			for (size_t k = 0; k < NTAGS; k++)
+				if (counts[k] != page_tags[k])
+					fail(name, tags[k], fast.file, fast.nfile);
+		}
 		if (c == export) {
 			json_error_t e;
 			json_t *j = json_loadb(fast.file, fast.nfile, JSON_ALLOW_NUL, &e);
