@@ -242,5 +242,11 @@ bool render_html_end(struct lane_table *t)
 	sb_free(&html.sb);
 	sb_free(&html.tmp);
 	free(html.v);
+	html.v = NULL;
 	return !ferror(out);
+}
+
+size_t render_html_drawn(void)
+{
+	return html.n;
 }

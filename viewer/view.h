@@ -53,5 +53,6 @@ void render_tty_detail_end(struct lane_table *t);
 void render_html_begin(const struct view_opts *o, struct lane_ops *ops, FILE *out);
 void render_html_event(const struct trace_event *ev, const struct lane_hit *hit);
 bool render_html_end(struct lane_table *t);
+size_t render_html_drawn(void);
 
 #endif
