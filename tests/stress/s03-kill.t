@@ -72,7 +72,10 @@ kill -KILL $victim
 { wait $victim; } 2> /dev/null
 is "$?:$said" "137:running" "shared file: one process killed with SIGKILL while both write"
 kill -TERM $survivor
-wait $survivor
+# Bounded: should SIGTERM not end it within 30 s, it is killed, and the next check fails.
+for _ in $(seq 300); do kill -0 $survivor 2> /dev/null || break; sleep 0.1; done
+kill -KILL $survivor 2> /dev/null
+{ wait $survivor; } 2> /dev/null
 is "$?:$said2" "0:running" "the other one goes on, then ends cleanly on SIGTERM"
 tr -d '\0' < "$T" | jq -R -r 'select(length > 0) | try (fromjson | [.pid, .seq] | @tsv) catch "TORN"' > "$TMP/f.tsv"
 torn=$(grep -c '^TORN$' "$TMP/f.tsv")
