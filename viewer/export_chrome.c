@@ -30,7 +30,10 @@ static void put_us(struct sbuf *sb, int64_t ns)
 		sb_putc(sb, '-');
 		ns = -ns;
 	}
-	sb_printf(sb, "%" PRId64 ".%03" PRId64, ns / 1000, ns % 1000);
+	sb_put_i64(sb, ns / 1000);
+	char frac[4] = {'.', (char)('0' + ns % 1000 / 100), (char)('0' + ns % 100 / 10),
+			(char)('0' + ns % 10)};
+	sb_put(sb, frac, 4);
 }
 
 static void put_jstr(struct sbuf *sb, const char *s, size_t n)
@@ -48,11 +51,16 @@ static void emit_call(struct sbuf *sb, const struct trace_event *ev, const struc
 	put_us(sb, ev->ts_ns);
 	sb_puts(sb, ",\"dur\":");
 	put_us(sb, ev->dur_ns > 0 ? ev->dur_ns : 0);
-	sb_printf(sb, ",\"pid\":%" PRId64 ",\"tid\":%" PRIu32, ev->pid,
-		  hit->lane ? hit->lane->id : 0);
+	sb_puts(sb, ",\"pid\":");
+	sb_put_i64(sb, ev->pid);
+	sb_puts(sb, ",\"tid\":");
+	sb_put_i64(sb, hit->lane ? hit->lane->id : 0);
 	if (ev->failed)
 		sb_puts(sb, ",\"cname\":\"terrible\"");
-	sb_printf(sb, ",\"args\":{\"fd\":%" PRId64 ",\"ret\":%" PRId64, ev->fd, ev->ret);
+	sb_puts(sb, ",\"args\":{\"fd\":");
+	sb_put_i64(sb, ev->fd);
+	sb_puts(sb, ",\"ret\":");
+	sb_put_i64(sb, ev->ret);
 	if (ev->failed) {
 		sb_puts(sb, ",\"errno\":");
 		put_jstr(sb, ev->err.p, ev->err.n);

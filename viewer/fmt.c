@@ -56,6 +56,18 @@ void sb_printf(struct sbuf *sb, const char *fmt, ...)
 	sb->n += (size_t)len;
 }
 
+void sb_put_i64(struct sbuf *sb, int64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	sb_put(sb, p, (size_t)(buf + sizeof(buf) - p));
+}
+
 void sb_reset(struct sbuf *sb)
 {
 	sb->n = 0;

@@ -18,6 +18,8 @@ void sb_put(struct sbuf *sb, const char *s, size_t n);
 void sb_puts(struct sbuf *sb, const char *s);
 void sb_printf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_reset(struct sbuf *sb);
+/* A decimal integer, without printf: the exporters write millions of them. */
+void sb_put_i64(struct sbuf *sb, int64_t v);
 void sb_free(struct sbuf *sb);
 /* The contents as a NUL-terminated string (always valid, even when empty). */
 const char *sb_str(struct sbuf *sb);

@@ -510,9 +510,19 @@ static bool canon(const struct fast *f, int ti, char *out, size_t *o)
 		}
 		out[(*o)++] = '"';
 		return true;
-	case T_INT:
-		*o += (size_t)sprintf(out + *o, "%" PRId64, t->ival);
+	case T_INT: {
+		/* no printf: this runs for every number of every call's arguments */
+		char buf[24], *p = buf + sizeof(buf);
+		uint64_t u = t->ival < 0 ? (uint64_t)0 - (uint64_t)t->ival : (uint64_t)t->ival;
+		do
+			*--p = (char)('0' + u % 10);
+		while (u /= 10);
+		if (t->ival < 0)
+			*--p = '-';
+		memcpy(out + *o, p, (size_t)(buf + sizeof(buf) - p));
+		*o += (size_t)(buf + sizeof(buf) - p);
 		return true;
+	}
 	case T_LITERAL:
 		memcpy(out + *o, js + t->start, (size_t)(t->end - t->start));
 		*o += (size_t)(t->end - t->start);

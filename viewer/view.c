@@ -401,8 +401,8 @@ int cmd_view(int argc, char **argv)
 			fprintf(stderr, "socklens view: %s: write error\n", html);
 			rc = EXIT_USAGE;
 		} else {
-			fprintf(stderr, "socklens: wrote %s (%zu of %" PRIu32 " lanes drawn)\n", html,
-				render_html_drawn(), t.nlanes);
+			fprintf(stderr, "socklens: wrote %s (%zu of %" PRIu32 " lanes drawn)\n",
+				html, render_html_drawn(), t.nlanes);
 		}
 	} else if (detail) {
 		render_tty_detail_end(&t);
