@@ -33,11 +33,15 @@ if [ -x "$SOCKLENS" ]; then
 	is "$(cat "$TMP/head.txt")" "$((calls + 18)) events, 9 processes" "and counts every event and process"
 	is "$(head -1 "$TMP/stats.txt" | cut -d, -f4)" " $calls calls (0 failed) over $(head -1 "$TMP/stats.txt" | sed 's/.* over //')" \
 		"and every call"
-	# Lines of threads reach the file out of seq order (trace-format.md): a close and the
-	# socketpair that reuses its number can arrive swapped. Read in file order, the viewer
-	# then splits the new descriptor's life into more lanes than there were.
+	# Lines of threads reach the file out of seq order (trace-format.md): a thread that is
+	# descheduled between a close and its line (3 ms in late-close.jsonl, cut from such a
+	# run) writes it after other threads have reused the number; the viewer then ends the
+	# old lane at the reuse and opens an extra "inherited" lane for the late close.
 	is_todo "$(head -1 "$TMP/stats.txt" | cut -d, -f3)" " $((64 * ROUNDS * 2)) descriptors" \
-		"one lane per socketpair end" "viewer reads a file's lines in file order, not in seq order"
+		"one lane per socketpair end" "viewer: a close whose line arrives after its number was reused"
+	is_todo "$("$SOCKLENS" stats "$(dirname "$0")/late-close.jsonl" | head -1 | cut -d, -f3)" \
+		" 16 descriptors" "late-close.jsonl: 8 socketpairs, 16 lanes" \
+		"viewer: a close whose line arrives after its number was reused"
 	"$SOCKLENS" view --width 100 "$T" > /dev/null 2> "$TMP/view.err"
 	is "$?" 0 "socklens view draws it" || diag "$(cat "$TMP/view.err")"
 fi
