@@ -659,14 +659,22 @@ static const char *socket_proto(struct lane_table *t, const struct trace_event *
  * its start — not to a new "inherited" lane.
  */
 static struct lane *late_lane(struct lane_table *t, struct lane_proc *p,
-			      const struct trace_event *ev, struct lane *open)
+			      const struct trace_event *ev, struct lane *open, bool *orphan)
 {
+	*orphan = false;
 	if (open && (ev->ts_ns >= open->t_created || ev->tid == open->tid_created))
 		return NULL;
 	struct lane *old = open ? open->prev_fd : *lane_slot(t, p->pid, ev->fd);
 	for (; old; old = old->prev_fd)
 		if (old->closed && old->t_start <= ev->ts_ns && ev->ts_ns <= old->t_end)
 			return old;
+	/*
+	 * It ran before the open lane existed, on a lane already let go (the number may have
+	 * been reused a thousand times since): it belongs to no lane we still have, and above
+	 * all must not close the open one.
+	 */
+	struct lane *head = open ? open : *lane_slot(t, p->pid, ev->fd);
+	*orphan = head && ev->ts_ns < head->t_created && ev->tid != head->tid_created;
 	return NULL;
 }
 
@@ -698,13 +706,14 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 		}
 	} else if (ev->fd >= 0) {
 		l = lane_open(t, p->pid, ev->fd);
-		struct lane *late = late_lane(t, p, ev, l);
-		if (late) {
+		bool orphan;
+		struct lane *late = late_lane(t, p, ev, l, &orphan);
+		if (late || orphan) {
 			hit->late = true;
 			l = late;
 		}
 		/* A descriptor that was never open is not worth a lane of its own. */
-		if (!l && !errno_is(ev, "EBADF") && !errno_is(ev, "ENOTSOCK")) {
+		if (!l && !hit->late && !errno_is(ev, "EBADF") && !errno_is(ev, "ENOTSOCK")) {
 			struct lane *src = fork_source(t, p, ev->fd);
 			l = lane_new(t, p, ev->fd, ev->ts_ns, src ? LO_FORK : LO_INHERITED, src);
 		}
@@ -761,7 +770,7 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 	case CK_CLOSE:
 		if (hit->late) {
 			/* the earlier lane, ended when its number was reused, ends here after all */
-			if (l->end == LE_REUSE) {
+			if (l && l->end == LE_REUSE) {
 				l->end = LE_CLOSE;
 				l->t_end = ev->ts_ns;
 			}

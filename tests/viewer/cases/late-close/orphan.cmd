@@ -1,0 +1,1 @@
+view --width 100 --max-lanes 0 orphan.jsonl
