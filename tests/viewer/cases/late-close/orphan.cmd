@@ -1,1 +1,1 @@
-view --width 100 --max-lanes 0 orphan.jsonl
+view --width 100 --max-lanes 0 --pid 80 orphan.jsonl
