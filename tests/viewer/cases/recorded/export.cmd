@@ -1,0 +1,1 @@
+export --format chrome udp.jsonl unix.jsonl
