@@ -40,6 +40,10 @@ for c in server-client:7 bad-input:1 lifetimes:9 hostile:1; do
 	grep -Ei 'Uncaught|SyntaxError|TypeError|ReferenceError' "$TMP/log" >"$TMP/errs"
 	is "$(cat "$TMP/errs")" "" "$name: no script errors"
 done
+# The page reacts: clicking a call shows its details and keeps it selected, zooming moves the axis.
+browse "$TMP/server-client.html#selftest"
+grep -q 'data-selftest="ok"' "$TMP/dom"; ok $? "server-client: a click shows a call's details, zoom changes the range"
+browse "$TMP/hostile.html"
 grep -q '<b id="injected"' "$TMP/dom"; ok $((! $?)) "hostile: markup in a path stays text"
 grep -q '&lt;b id="injected"&gt;' "$TMP/dom"; ok $? "hostile: ... and is shown as such"
 grep -q '<img' "$TMP/dom"; ok $((! $?)) "hostile: markup in argv stays text"
