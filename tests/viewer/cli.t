@@ -69,6 +69,17 @@ done
 is_file "$TMP/stdin.out" "$TMP/file.out" "view - reads standard input"
 cat "$SC" | "$S" stats - >"$TMP/o"; is "$?" 0 "stats from a pipe"
 
+# A line over 16 MiB is reported and skipped; the lines around it are read.
+{
+	head -2 "$SC"
+	perl -e 'print "{\"v\":1,\"pad\":\"", "x" x (17 << 20), "\"}\n"'
+	sed -n '3,$p' "$SC"
+} >"$TMP/long.jsonl"
+"$S" stats "$TMP/long.jsonl" >"$TMP/o" 2>"$TMP/e"
+is "$?" 1 "a 17 MiB line: exit 1"
+is "$(head -1 "$TMP/e")" "$TMP/long.jsonl:3: line longer than 16 MiB" "a 17 MiB line is named"
+grep -q ' 19 calls (4 failed)' "$TMP/o"; ok $? "the lines around it are all read"
+
 # The chrome export is valid JSON with one complete event per call and a name per lane.
 "$S" export --format chrome -o "$TMP/c.json" "$SC"
 is "$(jq '[.traceEvents[] | select(.ph == "X")] | length' "$TMP/c.json")" 19 "export: one X event per call"
