@@ -20,7 +20,7 @@ struct stream_slot {
  * reused a number before the close() that freed it. Lines wait in a small window, and a
  * line goes out only after the lines of its process that took effect earlier.
  */
-#define STREAM_WINDOW 32
+#define STREAM_WINDOW 16
 /* Lines parsed ahead by the reading thread, in batches: enough that neither side waits. */
 #define STREAM_SLOTS 1024
 #define STREAM_BATCH 256

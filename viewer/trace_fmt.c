@@ -21,14 +21,16 @@ void trace_format_addr(const struct trace_addr *a, struct sbuf *sb)
 		break;
 	case ADDR_INET:
 		sb_put(sb, a->host.p, a->host.n);
-		sb_printf(sb, ":%" PRId64, a->port);
+		sb_putc(sb, ':');
+		sb_put_i64(sb, a->port);
 		break;
 	case ADDR_INET6:
 		sb_putc(sb, '[');
 		sb_put(sb, a->host.p, a->host.n);
 		if (a->scope_id)
 			sb_printf(sb, "%%%" PRId64, a->scope_id);
-		sb_printf(sb, "]:%" PRId64, a->port);
+		sb_puts(sb, "]:");
+		sb_put_i64(sb, a->port);
 		break;
 	case ADDR_UNIX_PATH:
 		sb_put(sb, a->host.p, a->host.n);
