@@ -495,6 +495,11 @@ int sl_sink_open(const char *path)
 	 * size (tail -f), which the mapped sink runs ahead of. */
 	const char *want = getenv("SOCKLENS_SINK");
 	bool mapped = !want || strcmp(want, "write") != 0;
+	/* Not even opened read-write unless it is (or will be) a regular file: opening a FIFO
+	 * for reading would make its reader see an end of file when we closed it again. */
+	struct stat st;
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		mapped = false;
 	int fd = mapped ? open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600) : -1;
 	if (fd >= 0) {
 		fd = move_high(fd);
