@@ -51,7 +51,9 @@ bool stream_open(struct stream *s, char *const *paths, size_t n, bool spool)
 {
 	memset(s, 0, sizeof(*s));
 	pthread_mutex_init(&s->report_mu, NULL);
-	s->threads = use_threads();
+	/* A thread per file, so only as many files as CPUs; many files get small batches. */
+	s->threads = use_threads() && n <= (size_t)sysconf(_SC_NPROCESSORS_ONLN);
+	s->batch = s->threads ? STREAM_BATCH : n <= 4 ? 64 : 16;
 	s->files = calloc(n ? n : 1, sizeof(*s->files));
 	if (!s->files)
 		return false;
@@ -160,7 +162,7 @@ static void *reader(void *arg)
 			pthread_mutex_unlock(&f->mu);
 			break;
 		}
-		size_t n = f->nfree < STREAM_BATCH ? f->nfree : STREAM_BATCH;
+		size_t n = f->nfree < f->s->batch ? f->nfree : f->s->batch;
 		for (size_t i = 0; i < n; i++)
 			v[i] = f->free_[--f->nfree];
 		pthread_mutex_unlock(&f->mu);
@@ -194,7 +196,7 @@ static void give_back(struct stream_file *f)
 static void release_slot(struct stream_file *f, struct stream_slot *sl)
 {
 	f->used[f->nused++] = sl;
-	if (f->nused == STREAM_BATCH)
+	if (f->nused == f->s->batch)
 		give_back(f);
 }
 
@@ -210,7 +212,7 @@ static struct stream_slot *take(struct stream_file *f)
 		/* the same work, here: fill a batch from the free slots */
 		f->batch_n = 0;
 		f->batch_pos = 0;
-		size_t n = f->nfree < STREAM_BATCH ? f->nfree : STREAM_BATCH;
+		size_t n = f->nfree < f->s->batch ? f->nfree : f->s->batch;
 		for (size_t i = 0; i < n; i++)
 			f->batch[i] = f->free_[--f->nfree];
 		bool eof = false;
@@ -234,7 +236,7 @@ static struct stream_slot *take(struct stream_file *f)
 	pthread_mutex_lock(&f->mu);
 	while (!f->nready && !f->eof)
 		pthread_cond_wait(&f->cv, &f->mu);
-	size_t n = f->nready < STREAM_BATCH ? f->nready : STREAM_BATCH;
+	size_t n = f->nready < f->s->batch ? f->nready : f->s->batch;
 	for (size_t i = 0; i < n; i++) {
 		f->batch[i] = f->ready[f->ready_head];
 		f->ready_head = (f->ready_head + 1) % STREAM_SLOTS;

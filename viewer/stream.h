@@ -23,7 +23,7 @@ struct stream_slot {
 #define STREAM_WINDOW 16
 /* Lines parsed ahead by the reading thread, in batches: enough that neither side waits. */
 #define STREAM_SLOTS 1024
-#define STREAM_BATCH 256
+#define STREAM_BATCH 256 /* at most */
 
 /*
  * When a core is free, each file is read and parsed by a thread of its own, ahead of the
@@ -69,6 +69,7 @@ struct stream {
 	bool read_error;
 	bool summarized;
 	bool threads;
+	size_t batch; /* lines per hand-over: fewer with many files, to keep few slots in use */
 	pthread_mutex_t report_mu; /* reading threads report bad lines one at a time */
 };
 

@@ -15,7 +15,7 @@ struct arena_block {
 	char mem[];
 };
 
-#define ARENA_BLOCK (4u << 10) /* per slot, and there are hundreds of slots */
+#define ARENA_BLOCK (1u << 10) /* per slot, and there are hundreds of slots */
 
 void *arena_alloc(struct arena *a, size_t n)
 {
