@@ -467,7 +467,7 @@ static const char *addr_text(struct lane_table *t, const struct trace_addr *a)
 	}
 	/* Formatted on the stack when it fits, the common case; sb_grow copes otherwise. */
 	bool heap = false;
-	if (v4.host.n + 48 > sizeof(buf)) {
+	if (v4.host.n + v4.family.n + 48 > sizeof(buf)) { /* family: ADDR_OTHER's text */
 		sb.p = NULL;
 		sb.cap = 0;
 		heap = true;
