@@ -9,8 +9,10 @@ FUZZ_DIR     := build/fuzz
 FUZZ_BIN     := $(FUZZ_DIR)/fuzz-viewer
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS   = -g -O1 -std=gnu11 $(WARN) -MMD -MP $(FUZZ_SAN) -fsanitize=fuzzer-no-link
-# Seeds: the viewer's fixtures, the shim's expected lines, and traces of the examples.
-FUZZ_SEEDS    = $(wildcard tests/viewer/cases/*/*.jsonl tests/shim/expected/* tests/fuzz/corpus/*)
+# Seeds: the viewer's fixtures, the shim's expected lines, traces of the examples, the
+# regressions and the stress fixtures.
+FUZZ_SEEDS    = $(wildcard tests/viewer/cases/*/*.jsonl tests/shim/expected/* tests/fuzz/corpus/* \
+		tests/fuzz/regressions/* tests/stress/*.jsonl)
 FUZZ_FLAGS   ?=
 
 # Whether clang links a fuzzer here (Debian: clang and libclang-rt-14-dev); asked only when

@@ -20,11 +20,11 @@ for f in tests/fuzz/regressions/*; do
 done
 
 n=0 bad=0
-for f in tests/viewer/cases/*/*.jsonl tests/shim/expected/* tests/fuzz/corpus/*; do
+for f in tests/viewer/cases/*/*.jsonl tests/shim/expected/* tests/fuzz/corpus/* tests/stress/*.jsonl; do
 	n=$((n + 1))
 	replay "$f" || { bad=$((bad + 1)); diag "$f:" "$(grep -v '^INFO' "$TMP/replay.log" | head -30)"; }
 done
-is "$bad" 0 "all $n seeds (the viewer's fixtures, the shim's expected lines, the examples' traces) replay clean"
+is "$bad" 0 "all $n seeds (the viewer's fixtures, the shim's expected lines, the examples' traces, stress fixtures) replay clean"
 
 case $SOCKLENS_BUILD in
 *-san)
@@ -37,7 +37,8 @@ esac
 # A short round from the seeds. A crash is kept in build/fuzz/ci-crash-* to become a regression.
 secs=${FUZZ_CI_SECONDS:-60}
 mkdir "$TMP/corpus"
-for f in tests/viewer/cases/*/*.jsonl tests/shim/expected/* tests/fuzz/corpus/*; do
+for f in tests/viewer/cases/*/*.jsonl tests/shim/expected/* tests/fuzz/corpus/* \
+	tests/fuzz/regressions/* tests/stress/*.jsonl; do
 	cp "$f" "$TMP/corpus/$(echo "$f" | tr / _)"
 done
 "$FUZZ" -max_total_time="$secs" -timeout=20 -max_len=8192 -close_fd_mask=3 \
