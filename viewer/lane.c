@@ -456,8 +456,6 @@ static const char *addr_text(struct lane_table *t, const struct trace_addr *a)
 {
 	if (a->kind == ADDR_NONE)
 		return NULL;
-	char buf[160];
-	struct sbuf sb = {buf, 0, sizeof(buf)};
 	struct trace_addr v4 = *a;
 	if (a->kind == ADDR_INET6 && a->host.n > 7 && memcmp(a->host.p, "::ffff:", 7) == 0 &&
 	    memchr(a->host.p, '.', a->host.n)) {
@@ -465,18 +463,10 @@ static const char *addr_text(struct lane_table *t, const struct trace_addr *a)
 		v4.host.p += 7;
 		v4.host.n -= 7;
 	}
-	/* Formatted on the stack when it fits, the common case; sb_grow copes otherwise. */
-	bool heap = false;
-	if (v4.host.n + v4.family.n + 48 > sizeof(buf)) { /* family: ADDR_OTHER's text */
-		sb.p = NULL;
-		sb.cap = 0;
-		heap = true;
-	}
-	trace_format_addr(&v4, &sb);
-	const char *s = intern(t, sb.p, sb.n);
-	if (heap)
-		sb_free(&sb);
-	return s;
+	/* One heap buffer reused for every address: no allocation per call, no size guessing. */
+	sb_reset(&t->scratch);
+	trace_format_addr(&v4, &t->scratch);
+	return intern(t, t->scratch.p ? t->scratch.p : "", t->scratch.n);
 }
 
 static bool errno_is(const struct trace_event *ev, const char *name)
@@ -856,6 +846,7 @@ void lane_table_free(struct lane_table *t)
 	free(t->pairing);
 	free(t->lhash);
 	free(t->phash);
+	sb_free(&t->scratch);
 	memset(t, 0, sizeof(*t));
 }
 

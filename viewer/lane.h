@@ -108,6 +108,7 @@ struct lane_table {
 	uint64_t events, calls, errors, lost;
 	struct intern *strings;
 	struct pairing *pairing;
+	struct sbuf scratch; /* addresses are formatted here before interning */
 };
 
 /* Where one event landed. */
