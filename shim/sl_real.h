@@ -44,6 +44,7 @@
 	X(ssize_t, readv, (int, const struct iovec *, int))                                      \
 	X(ssize_t, writev, (int, const struct iovec *, int))                                     \
 	X(ssize_t, sendfile, (int, int, off_t *, size_t))                                        \
+	X(ssize_t, sendfile64, (int, int, off64_t *, size_t)) \
 	X(int, execve, (const char *, char *const[], char *const[]))                             \
 	X(int, execvpe, (const char *, char *const[], char *const[]))                            \
 	X(int, fexecve, (int, char *const[], char *const[]))

@@ -13,10 +13,10 @@ is "$(traced "$TMP/ctor.jsonl" "$BIN/ctor")" "$("$BIN/ctor")" "socket() from a c
 is "$(jq -r 'select(.type == "call") | .call' "$TMP/ctor.jsonl" | tr '\n' ' ')" "socket close " \
 	"the constructor's socket call is traced"
 
-is "$(traced "$TMP/fort.jsonl" "$BIN/fortified")" "3 3 5" "a fortified program runs traced"
+is "$(traced "$TMP/fort.jsonl" "$BIN/fortified")" "3 3 5 4" "a fortified program runs traced"
 is "$(jq -r 'select(.type == "call") | .call' "$TMP/fort.jsonl" | tr '\n' ' ')" \
-	"socketpair fcntl send send send recv recvfrom read " \
-	"__recv_chk, __recvfrom_chk, __read_chk and fcntl64 reported as recv, recvfrom, read, fcntl"
+	"socketpair fcntl send send send recv recvfrom read sendfile " \
+	"__recv_chk, __recvfrom_chk, __read_chk, fcntl64, sendfile64 reported as recv, recvfrom, read, fcntl, sendfile"
 
 is "$("$BIN/inherit" "$TMP/inetd.jsonl" cat)" "hello inetd" "an inetd-style program with a socket on stdin/stdout"
 is "$(jq -c 'select(.type == "call" and (.call == "read" or .call == "write")) | [.call, .fd, .ret]' "$TMP/inetd.jsonl" | tr '\n' ' ')" \

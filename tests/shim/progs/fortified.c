@@ -1,6 +1,8 @@
 /* Built with _FORTIFY_SOURCE=2 and _FILE_OFFSET_BITS=64: recv, recvfrom and read become
- * __recv_chk, __recvfrom_chk and __read_chk, fcntl becomes fcntl64. */
+ * __recv_chk, __recvfrom_chk and __read_chk, fcntl becomes fcntl64, sendfile sendfile64. */
 #include <fcntl.h>
+#include <stdlib.h>
+#include <sys/sendfile.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -19,6 +21,11 @@ int main(void)
 	ssize_t a = recv(sv[1], buf, len, 0);
 	ssize_t b = recvfrom(sv[1], buf, len, 0, NULL, NULL);
 	ssize_t c = read(sv[1], buf, len);
-	printf("%zd %zd %zd\n", a, b, c);
+	/* sendfile becomes sendfile64 here. */
+	char tmpl[] = "/tmp/socklens-fortified.XXXXXX";
+	int file = mkstemp(tmpl);
+	unlink(tmpl);
+	ssize_t d = write(file, "file", 4) == 4 ? sendfile(sv[0], file, &(off_t){ 0 }, 4) : -1;
+	printf("%zd %zd %zd %zd\n", a, b, c, d);
 	return 0;
 }
