@@ -291,6 +291,12 @@ bool trace_parse_jansson(const char *line, size_t len, struct trace_event *ev, s
 	trace_event_clear(ev);
 	/* NUL is legal in JSON strings, and the shim writes it (abstract socket names). */
 	json_t *root = json_loadb(line, len, JSON_ALLOW_NUL, &err);
+	/* The shim writes a line's first byte last: a line that starts with NUL is one whose
+	 * process was killed while writing it. */
+	if (!root && len > 0 && line[0] == '\0') {
+		sb_printf(why, "unfinished line (its process was killed while writing it)");
+		return false;
+	}
 	if (!root) {
 		sb_printf(why, "not JSON: %s", err.text);
 		return false;

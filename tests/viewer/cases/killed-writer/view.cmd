@@ -1,0 +1,1 @@
+view --width 80 input.jsonl
