@@ -241,3 +241,13 @@ size_t fmt_fit(const char *s, size_t n, size_t cols)
 	}
 	return n;
 }
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+	if (!p) {
+		fputs("socklens: out of memory\n", stderr);
+		exit(2);
+	}
+	return p;
+}

@@ -7,6 +7,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* Zeroed memory, or the program ends with "socklens: out of memory" and status 2. */
+void *xcalloc(size_t n, size_t size);
+#define xzalloc(size) xcalloc(1, (size))
+
 struct sbuf {
 	char *p;
 	size_t n, cap;

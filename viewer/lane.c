@@ -11,21 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
+
 /* Lanes kept per (pid, fd) after they end: enough for a child forked just before a close. */
 #define SLOT_DEPTH 3
 /* A connection's other end may show up this much later in the stream, and no later. */
 #define PENDING_AGE_NS (30 * 1000000000LL)
 #define PENDING_MAX    65536
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-	if (!p) {
-		fputs("socklens: out of memory\n", stderr);
-		exit(2);
-	}
-	return p;
-}
 
 static size_t hash2(uint64_t a, uint64_t b, size_t n)
 {

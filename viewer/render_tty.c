@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
+
 #include "view.h"
 
 #define GUTTER 6
@@ -81,16 +83,6 @@ static void mark(unsigned char *cells, int64_t ts, char g)
 		*c = '=';
 	else if (tty.prio[(unsigned char)g] > tty.prio[old])
 		*c = (unsigned char)g;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-	if (!p) {
-		fputs("socklens: out of memory\n", stderr);
-		exit(2);
-	}
-	return p;
 }
 
 static void lane_created(struct lane_table *t, struct lane *l)

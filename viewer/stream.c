@@ -1,5 +1,6 @@
 /* stream: several trace files read as one stream of events, merged by time; bad lines reported. */
 #include "stream.h"
+#include "fmt.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -10,16 +11,6 @@
 
 /* Past this many messages a damaged gigabyte would only flood the terminal. */
 #define MAX_REPORTS 50
-
-static void *xmalloc(size_t n)
-{
-	void *p = calloc(1, n);
-	if (!p) {
-		fputs("socklens: out of memory\n", stderr);
-		exit(EXIT_USAGE);
-	}
-	return p;
-}
 
 /*
  * A reading thread pays only when a core is idle to run it: on a busy machine the hand-over
@@ -66,7 +57,7 @@ bool stream_open(struct stream *s, char *const *paths, size_t n, bool spool)
 			continue;
 		}
 		f->s = s;
-		f->slots = xmalloc(STREAM_SLOTS * sizeof(*f->slots));
+		f->slots = xzalloc(STREAM_SLOTS * sizeof(*f->slots));
 		pthread_mutex_init(&f->mu, NULL);
 		pthread_cond_init(&f->cv, NULL);
 		file_reset(f);
@@ -120,7 +111,7 @@ static bool parse_next(struct stream_file *f, struct stream_slot *sl)
 		if (sl->cap < len + 1) {
 			free(sl->line);
 			sl->cap = len + 1 > 256 ? len + 1 : 256;
-			sl->line = xmalloc(sl->cap);
+			sl->line = xzalloc(sl->cap);
 		}
 		memcpy(sl->line, line, len);
 		sb_reset(&f->why);
