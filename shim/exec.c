@@ -72,12 +72,13 @@ SL_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 }
 
 /* execl, execlp, execle: the argument list gathered as glibc gathers it. */
-static int gather_args(const char *arg0, va_list ap, char **argv)
+/* Takes a pointer to the va_list: execle goes on reading the same list for envp. */
+static int gather_args(const char *arg0, va_list *ap, char **argv)
 {
 	int n = 0;
 	argv[n++] = (char *)arg0;
 	while (arg0 && n < ARG_MAX_EXECL) {
-		argv[n] = va_arg(ap, char *);
+		argv[n] = va_arg(*ap, char *);
 		if (!argv[n])
 			return n;
 		n++;
@@ -93,7 +94,7 @@ SL_EXPORT int execl(const char *path, const char *arg, ...)
 	char *argv[ARG_MAX_EXECL + 1];
 	va_list ap;
 	va_start(ap, arg);
-	int n = gather_args(arg, ap, argv);
+	int n = gather_args(arg, &ap, argv);
 	va_end(ap);
 	if (n < 0)
 		return -1;
@@ -105,7 +106,7 @@ SL_EXPORT int execlp(const char *file, const char *arg, ...)
 	char *argv[ARG_MAX_EXECL + 1];
 	va_list ap;
 	va_start(ap, arg);
-	int n = gather_args(arg, ap, argv);
+	int n = gather_args(arg, &ap, argv);
 	va_end(ap);
 	if (n < 0)
 		return -1;
@@ -117,7 +118,7 @@ SL_EXPORT int execle(const char *path, const char *arg, ...)
 	char *argv[ARG_MAX_EXECL + 1];
 	va_list ap;
 	va_start(ap, arg);
-	int n = gather_args(arg, ap, argv);
+	int n = gather_args(arg, &ap, argv);
 	char *const *envp = n >= 0 ? va_arg(ap, char *const *) : NULL;
 	va_end(ap);
 	if (n < 0)
