@@ -374,6 +374,29 @@ static void pwrite_all(int fd, const char *line, size_t len, uint64_t off)
 	}
 }
 
+/* Whole or visibly unfinished, never torn. The line's first byte stays NUL until the rest
+ * is in place, and the rest is stored strictly front to back (memcpy may store a line's
+ * tail before its head): a writer killed in the middle leaves NUL, a prefix of the line,
+ * then the newlines that were there, which readers take as one unfinished line and blank
+ * lines. */
+typedef uint64_t __attribute__((aligned(1), may_alias)) unaligned_u64;
+
+static void copy_line(char *dst, const char *line, size_t len)
+{
+	dst[0] = '\0';
+	atomic_signal_fence(memory_order_seq_cst);
+	size_t i = 1;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, line + i, 8);
+		*(volatile unaligned_u64 *)(dst + i) = w;
+	}
+	for (; i < len; i++)
+		((volatile char *)dst)[i] = line[i];
+	atomic_signal_fence(memory_order_seq_cst);
+	((volatile char *)dst)[0] = line[0];
+}
+
 static void map_write(const char *line, size_t len)
 {
 	uint64_t off = atomic_fetch_add_explicit(&side->cursor, len, memory_order_relaxed);
@@ -392,14 +415,7 @@ static void map_write(const char *line, size_t len)
 		pwrite_all(atomic_load(&sink_fd), line, len, off);
 		return;
 	}
-	/* Whole or visibly unfinished, never torn: the line's first byte stays NUL until the
-	 * rest is in place, so a writer killed in the middle of the copy leaves a line that
-	 * starts with NUL, which readers skip as lost (its seq is then missing). */
-	dst[0] = '\0';
-	atomic_thread_fence(memory_order_release);
-	memcpy(dst + 1, line + 1, len - 1);
-	atomic_thread_fence(memory_order_release);
-	dst[0] = line[0];
+	copy_line(dst, line, len);
 	prefault(end);
 }
 
