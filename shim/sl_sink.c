@@ -347,30 +347,21 @@ static void prefault(uint64_t end)
 		madvise(p, CHUNK, MADV_POPULATE_WRITE);
 }
 
-static void write_all(int fd, const char *line, size_t len)
-{
-	while (fd >= 0 && len > 0) {
-		ssize_t n = sl_real_write(fd, line, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		line += n;
-		len -= (size_t)n;
-	}
-}
-
+/* The whole line, at offset off, or appended (write()) when off is OFF_APPEND. */
+#define OFF_APPEND UINT64_MAX
 static void pwrite_all(int fd, const char *line, size_t len, uint64_t off)
 {
-	while (len > 0) {
-		ssize_t n = pwrite(fd, line, len, (off_t)off);
+	while (fd >= 0 && len > 0) {
+		ssize_t n = off == OFF_APPEND ? sl_real_write(fd, line, len)
+					  : pwrite(fd, line, len, (off_t)off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		line += n;
 		len -= (size_t)n;
-		off += (uint64_t)n;
+		if (off != OFF_APPEND)
+			off += (uint64_t)n;
 	}
 }
 
@@ -550,7 +541,7 @@ void sl_sink_write(const char *line, size_t len)
 		map_write(line, len);
 		break;
 	case SINK_APPEND:
-		write_all(atomic_load(&sink_fd), line, len);
+		pwrite_all(atomic_load(&sink_fd), line, len, OFF_APPEND);
 		break;
 	case SINK_LEFT:
 		atomic_fetch_add(&late_writers, 1);
