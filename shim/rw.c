@@ -18,6 +18,17 @@ static ssize_t rw_done(struct sl_call *c, int fd, ssize_t ret, const struct iove
 	return (ssize_t)sl_done(c, ret);
 }
 
+/* readv and writev: the iovec array is read only where the kernel could take it
+ * (not on EFAULT or EINVAL). */
+static ssize_t iov_done(struct sl_call *c, int fd, ssize_t ret, const struct iovec *iov,
+			int iovcnt)
+{
+	if (ret < 0 && (c->err == EFAULT || c->err == EINVAL))
+		iovcnt = 0;
+	size_t n = iovcnt > 0 ? (size_t)iovcnt : 0;
+	return rw_done(c, fd, ret, iov, n, sl_iov_total(iov, n));
+}
+
 SL_EXPORT ssize_t read(int fd, void *buf, size_t len)
 {
 	if (!sl_traced_fd(SL_read, fd))
@@ -62,11 +73,7 @@ SL_EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
 	sl_begin(&c, SL_readv);
 	ssize_t ret = sl_real_readv(fd, iov, iovcnt);
 	sl_returned(&c);
-	/* EFAULT and EINVAL: the kernel could not take the iovec array; neither do we. */
-	if (ret < 0 && (c.err == EFAULT || c.err == EINVAL))
-		iovcnt = 0;
-	size_t n = iovcnt > 0 ? (size_t)iovcnt : 0;
-	return rw_done(&c, fd, ret, iov, n, sl_iov_total(iov, n));
+	return iov_done(&c, fd, ret, iov, iovcnt);
 }
 
 SL_EXPORT ssize_t writev(int fd, const struct iovec *iov, int iovcnt)
@@ -77,9 +84,5 @@ SL_EXPORT ssize_t writev(int fd, const struct iovec *iov, int iovcnt)
 	sl_begin(&c, SL_writev);
 	ssize_t ret = sl_real_writev(fd, iov, iovcnt);
 	sl_returned(&c);
-	/* EFAULT and EINVAL: the kernel could not take the iovec array; neither do we. */
-	if (ret < 0 && (c.err == EFAULT || c.err == EINVAL))
-		iovcnt = 0;
-	size_t n = iovcnt > 0 ? (size_t)iovcnt : 0;
-	return rw_done(&c, fd, ret, iov, n, sl_iov_total(iov, n));
+	return iov_done(&c, fd, ret, iov, iovcnt);
 }
