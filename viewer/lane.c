@@ -537,17 +537,12 @@ static void annotate(struct lane_table *t, struct lane *l, const struct trace_ev
 	}
 }
 
-static int64_t call_end(const struct trace_event *ev)
-{
-	return ev->ts_ns + (ev->dur_ns > 0 ? ev->dur_ns : 0);
-}
-
 static void lane_count(struct lane *l, const struct trace_event *ev)
 {
 	l->calls++;
 	if (ev->failed)
 		l->errors++;
-	int64_t end = ev->ts_ns + (ev->dur_ns > 0 ? ev->dur_ns : 0);
+	int64_t end = trace_end_ns(ev);
 	if (end > l->t_end)
 		l->t_end = end;
 }
@@ -671,7 +666,7 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 		if (!ev->failed && ev->fd >= 0) {
 			l = hit->created[0] = lane_new(t, p, ev->fd, ev->ts_ns, LO_SOCKET, NULL);
 			l->proto = socket_proto(t, ev, &l->cloexec);
-			l->t_created = call_end(ev);
+			l->t_created = trace_end_ns(ev);
 			l->tid_created = ev->tid;
 		}
 	} else if (ci->kind == CK_SOCKETPAIR) {
@@ -681,7 +676,7 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 			struct lane *b = hit->created[1] =
 			    lane_new(t, p, ev->sv[1], ev->ts_ns, LO_SOCKETPAIR, NULL);
 			l->proto = b->proto = socket_proto(t, ev, NULL);
-			l->t_created = b->t_created = call_end(ev);
+			l->t_created = b->t_created = trace_end_ns(ev);
 			l->tid_created = b->tid_created = ev->tid;
 			/* both ends known at once: a connection without any waiting */
 			l->conn = b->conn = ++t->nconns;
@@ -720,10 +715,10 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 			struct lane *n = hit->created[0] =
 			    lane_new(t, p, ev->ret, ev->ts_ns, LO_ACCEPT, NULL);
 			n->origin_fd = ev->fd;
-			n->t_created = call_end(ev);
+			n->t_created = trace_end_ns(ev);
 			n->tid_created = ev->tid;
 			n->role = LR_ACCEPTED;
-			n->t_conn = ev->ts_ns + ev->dur_ns;
+			n->t_conn = trace_end_ns(ev);
 			n->local = addr_text(t, &ev->local);
 			n->remote = addr_text(t, &ev->peer);
 			if (l) {
@@ -745,7 +740,7 @@ static void feed_call(struct lane_table *t, const struct trace_event *ev, struct
 			struct lane *n = hit->created[0] =
 			    lane_new(t, p, ev->ret, ev->ts_ns, LO_DUP, l);
 			n->origin_fd = ev->fd;
-			n->t_created = call_end(ev);
+			n->t_created = trace_end_ns(ev);
 			n->tid_created = ev->tid;
 		}
 		break;
@@ -774,7 +769,7 @@ void lane_feed(struct lane_table *t, const struct trace_event *ev, struct lane_h
 {
 	memset(hit, 0, sizeof(*hit));
 	t->events++;
-	int64_t end = ev->ts_ns + (ev->type == TRACE_CALL && ev->dur_ns > 0 ? ev->dur_ns : 0);
+	int64_t end = trace_end_ns(ev);
 	if (ev->ts_ns < t->t_min)
 		t->t_min = ev->ts_ns;
 	if (end > t->t_max)

@@ -118,8 +118,11 @@ void render_html_event(const struct trace_event *ev, const struct lane_hit *hit)
 	sb_reset(sb);
 	sb_puts(sb, html.first ? "\n[" : ",\n[");
 	html.first = false;
+	int64_t rel;
+	if (__builtin_sub_overflow(ev->ts_ns, o->t0, &rel))
+		rel = INT64_MAX; /* saturating: times come from the trace */
 	sb_printf(sb, "%" PRIu32 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",", l ? l->id : 0, ev->pid,
-		  ev->ts_ns - o->t0, ev->type == TRACE_CALL && ev->dur_ns > 0 ? ev->dur_ns : 0);
+		  rel, ev->type == TRACE_CALL && ev->dur_ns > 0 ? ev->dur_ns : 0);
 	if (ev->type == TRACE_CALL) {
 		jstr_user(sb, ev->call.p, ev->call.n);
 		sb_printf(sb, ",%" PRId64 ",", ev->ret);

@@ -141,7 +141,8 @@ static void print_calls(struct stat_table *st)
 	int64_t total = 0;
 	uint64_t calls = 0, errors = 0;
 	for (size_t i = 0; i < st->n; i++) {
-		total += st->v[i].time_ns;
+		if (__builtin_add_overflow(total, st->v[i].time_ns, &total))
+			total = INT64_MAX;
 		calls += st->v[i].count;
 		errors += st->v[i].errors;
 	}
@@ -234,7 +235,9 @@ int cmd_stats(int argc, char **argv)
 			continue;
 		struct call_stat *cs = stat_slot(&st, ev);
 		cs->count++;
-		cs->time_ns += ev->dur_ns > 0 ? ev->dur_ns : 0;
+		if (__builtin_add_overflow(cs->time_ns, ev->dur_ns > 0 ? ev->dur_ns : 0,
+					   &cs->time_ns))
+			cs->time_ns = INT64_MAX; /* saturating: durations come from the trace */
 		if (!ev->failed)
 			continue;
 		cs->errors++;

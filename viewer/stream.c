@@ -267,7 +267,7 @@ static int64_t effect_time(const struct trace_event *e)
 		return e->ts_ns;
 	if (e->ci->kind == CK_CLOSE)
 		return e->ts_ns;
-	return e->ts_ns + (e->dur_ns > 0 ? e->dur_ns : 0);
+	return trace_end_ns(e);
 }
 
 /*

@@ -107,4 +107,16 @@ void trace_format_args(const struct trace_event *ev, struct sbuf *sb, bool tty);
 void trace_format_bt(const struct trace_event *ev, struct sbuf *sb, const char *indent, bool tty);
 void trace_format_addr(const struct trace_addr *a, struct sbuf *sb);
 
+/* When an event ends: a call's start plus its duration (saturating: a trace can hold any
+ * int64 in both), anything else at its start. */
+static inline int64_t trace_end_ns(const struct trace_event *ev)
+{
+	int64_t end;
+	if (ev->type != TRACE_CALL || ev->dur_ns <= 0)
+		return ev->ts_ns;
+	if (__builtin_add_overflow(ev->ts_ns, ev->dur_ns, &end))
+		return INT64_MAX;
+	return end;
+}
+
 #endif

@@ -346,8 +346,7 @@ int cmd_view(int argc, char **argv)
 	o.t0 = INT64_MAX;
 	o.t1 = INT64_MIN;
 	while ((ev = stream_next(&s))) {
-		int64_t end =
-		    ev->ts_ns + (ev->type == TRACE_CALL && ev->dur_ns > 0 ? ev->dur_ns : 0);
+		int64_t end = trace_end_ns(ev);
 		if (ev->ts_ns < o.t0)
 			o.t0 = ev->ts_ns;
 		if (end > o.t1)
