@@ -5,6 +5,14 @@ export SOCKLENS_BUILD
 SHIM="$SOCKLENS_BUILD/libsocklens.so"
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOP_DIR=$(cd "$TESTS_DIR/.." && pwd)
+# Descriptors the caller left open (make's jobserver pipes, a CI runner's log) would shift every
+# descriptor number the tests expect, so each test starts from 0, 1 and 2 alone. Bash keeps
+# the script itself on 255, close-on-exec; that one stays.
+for _tap_fd in /proc/$$/fd/*; do
+	_tap_fd=${_tap_fd##*/}
+	if [ "$_tap_fd" -gt 2 ] && [ "$_tap_fd" -lt 255 ]; then eval "exec $_tap_fd>&-"; fi
+done
+unset _tap_fd
 _tap_n=0
 _tap_failed=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/socklens-test.XXXXXX")
