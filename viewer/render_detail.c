@@ -65,7 +65,7 @@ void render_tty_detail_event(const struct trace_event *ev, const struct lane_hit
 		return;
 	struct sbuf *sb = &det.line;
 	sb_reset(sb);
-	fmt_reltime(sb, ev->ts_ns - det.o->t0);
+	fmt_reltime(sb, ns_sub(ev->ts_ns, det.o->t0));
 	sb_printf(sb, " #%" PRIu32 " ", l->id);
 	if (ev->pid != l->pid)
 		sb_printf(sb, "[pid %" PRId64 "] ", ev->pid);
@@ -121,7 +121,7 @@ void render_tty_detail_end(struct lane_table *t)
 		sb_puts(&sb, "  ");
 		lane_totals(l, &sb);
 		sb_puts(&sb, "; from ");
-		fmt_reltime(&sb, l->t_start - det.o->t0);
+		fmt_reltime(&sb, ns_sub(l->t_start, det.o->t0));
 		sb_puts(&sb, " to ");
 		fmt_reltime(&sb, l->t_end - det.o->t0);
 		sb_printf(&sb, " (%s)", ends[l->end]);

@@ -182,8 +182,8 @@ bool render_html_end(struct lane_table *t)
 		sb_printf(sb,
 			  "%s\n[%" PRIu32 ",%" PRId64 ",%" PRId64 ",%" PRIu32 ",%" PRId64
 			  ",%" PRId64 ",%" PRIu32 ",",
-			  i ? "," : "", l->id, l->pid, l->fd, l->proc->id, l->t_start - o->t0,
-			  l->t_end - o->t0, lane_conn(l));
+			  i ? "," : "", l->id, l->pid, l->fd, l->proc->id, ns_sub(l->t_start, o->t0),
+			  ns_sub(l->t_end, o->t0), lane_conn(l));
 		sb_reset(&label);
 		lane_label(l, &label);
 		jstr(sb, label.p ? label.p : "", label.n);
@@ -207,7 +207,7 @@ bool render_html_end(struct lane_table *t)
 		sb_reset(sb);
 		sb_printf(sb, "%s\n[%" PRIu32 ",%" PRId64 ",%" PRIu32 ",%" PRId64 ",%" PRId64 ",",
 			  first ? "" : ",", p->id, p->pid, p->parent ? p->parent->id : 0,
-			  p->t_start - o->t0, p->t_end - o->t0);
+			  ns_sub(p->t_start, o->t0), ns_sub(p->t_end, o->t0));
 		first = false;
 		sb_reset(&label);
 		sb_printf(&label, "pid %" PRId64, p->pid);
@@ -231,10 +231,10 @@ bool render_html_end(struct lane_table *t)
 	sb_printf(&label,
 		  ", %" PRIu64 " calls (%" PRIu64 " failed), %" PRIu32 " connections paired, ",
 		  t->calls, t->errors, t->nconns);
-	fmt_dur(&label, o->t1 - o->t0);
+	fmt_dur(&label, ns_sub(o->t1, o->t0));
 	jstr(sb, label.p, label.n);
-	sb_printf(sb, ";\nconst WINDOW=[%" PRId64 ",%" PRId64 "];\n</script>\n", o->w0 - o->t0,
-		  o->w1 - o->t0);
+	sb_printf(sb, ";\nconst WINDOW=[%" PRId64 ",%" PRId64 "];\n</script>\n", ns_sub(o->w0, o->t0),
+		  ns_sub(o->w1, o->t0));
 	fwrite(sb->p, 1, sb->n, out);
 	fputs(render_html_app, out);
 	for (size_t i = 0; i < html.n; i++) {

@@ -66,8 +66,8 @@ static const struct {
 
 static int col_of(int64_t ts)
 {
-	int64_t span = tty.o->w1 - tty.o->w0 + 1;
-	__int128 c = (__int128)(ts - tty.o->w0) * tty.cols / span;
+	int64_t span = ns_add(ns_sub(tty.o->w1, tty.o->w0), 1);
+	__int128 c = ((__int128)ts - tty.o->w0) * tty.cols / span;
 	if (c < 0)
 		return 0;
 	if (c >= tty.cols)
@@ -279,7 +279,7 @@ static void put_tick_label(struct sbuf *sb, int64_t v)
 
 static void draw_axis(void)
 {
-	int64_t span = tty.o->w1 - tty.o->w0 + 1;
+	int64_t span = ns_add(ns_sub(tty.o->w1, tty.o->w0), 1);
 	/* A 1-2-5 step that leaves at least 10 columns between ticks. */
 	int64_t step = 1;
 	for (int64_t mag = 1; mag <= INT64_MAX / 10; mag *= 10) {
@@ -298,7 +298,7 @@ static void draw_axis(void)
 	struct sbuf labels = {0}, ticks = {0};
 	sb_printf(&labels, "%*s", GUTTER, "");
 	sb_printf(&ticks, "%*s", GUTTER, "");
-	for (int64_t v = 0; v < span; v += step) {
+	for (int64_t v = 0; v < span; v = ns_add(v, step)) {
 		int c = (int)((__int128)v * tty.cols / span);
 		struct sbuf l = {0};
 		put_tick_label(&l, v);
@@ -446,7 +446,7 @@ static void header(struct lane_table *t)
 	if (t->lost)
 		sb_printf(&sb, ", %" PRIu64 " lines lost", t->lost);
 	sb_puts(&sb, ", ");
-	fmt_dur(&sb, o->t1 - o->t0);
+	fmt_dur(&sb, ns_sub(o->t1, o->t0));
 	sgr("1");
 	put_fit(sb.p, sb.n, (size_t)o->width);
 	sgr_end("1");
@@ -454,9 +454,9 @@ static void header(struct lane_table *t)
 	if (o->w0 != o->t0 || o->to_ns >= 0) {
 		sb_reset(&sb);
 		sb_puts(&sb, "window ");
-		fmt_reltime(&sb, o->w0 - o->t0);
+		fmt_reltime(&sb, ns_sub(o->w0, o->t0));
 		sb_puts(&sb, " s to ");
-		fmt_reltime(&sb, o->w1 - o->t0);
+		fmt_reltime(&sb, ns_sub(o->w1, o->t0));
 		sb_puts(&sb, " s from the trace start");
 		put_fit(sb.p, sb.n, (size_t)o->width);
 		fputc('\n', out);

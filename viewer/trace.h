@@ -107,6 +107,24 @@ void trace_format_args(const struct trace_event *ev, struct sbuf *sb, bool tty);
 void trace_format_bt(const struct trace_event *ev, struct sbuf *sb, const char *indent, bool tty);
 void trace_format_addr(const struct trace_addr *a, struct sbuf *sb);
 
+/* Time arithmetic on values read from a trace, which may hold any int64: clamped to the int64
+ * range instead of overflowing. */
+static inline int64_t ns_add(int64_t a, int64_t b)
+{
+	int64_t r;
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
+static inline int64_t ns_sub(int64_t a, int64_t b)
+{
+	int64_t r;
+	if (__builtin_sub_overflow(a, b, &r))
+		return b < 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
 /* When an event ends: a call's start plus its duration (saturating: a trace can hold any
  * int64 in both), anything else at its start. */
 static inline int64_t trace_end_ns(const struct trace_event *ev)

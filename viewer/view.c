@@ -356,8 +356,8 @@ int cmd_view(int argc, char **argv)
 	rc = stream_finish(&s);
 	if (!o.events)
 		o.t0 = o.t1 = 0;
-	o.w0 = o.t0 + o.from_ns;
-	o.w1 = o.to_ns >= 0 ? o.t0 + o.to_ns : o.t1;
+	o.w0 = ns_add(o.t0, o.from_ns);
+	o.w1 = o.to_ns >= 0 ? ns_add(o.t0, o.to_ns) : o.t1;
 	if (o.w1 < o.w0)
 		o.w1 = o.w0;
 

@@ -22,6 +22,7 @@ ok() { # ok CONDITION-EXIT-STATUS DESCRIPTION
 	local st=$1; shift
 	_tap_n=$((_tap_n + 1))
 	if [ "$st" -eq 0 ]; then echo "ok $_tap_n - $*"; else echo "not ok $_tap_n - $*"; _tap_failed=$((_tap_failed + 1)); fi
+	return "$st"
 }
 pass() { ok 0 "$@"; }
 fail() { ok 1 "$@"; }
