@@ -76,11 +76,42 @@ static bool line_open(struct sl_call *c, const char *type, uint64_t mono_ns)
 	struct sl_buf *b = &c->b;
 	b->p[b->len++] = '{';
 	sl_kv_int(b, "v", 1);
-	sl_kv_str(b, "type", type);
+	sl_kv_name(b, "type", type);
 	sl_kv_int(b, "pid", self_pid);
 	sl_kv_int(b, "tid", current_tid());
 	sl_kv_uint(b, "seq", atomic_fetch_add(&seq_next, 1));
 	sl_kv_uint(b, "ts_ns", real_base_ns + (mono_ns - mono_base_ns));
+	return true;
+}
+
+/* A call line's first keys, {"v":1,"type":"call","pid":P,"tid":T, are the same for every
+ * call of a thread: made once per thread (and again in a forked child) and copied. The length is set last, so a signal handler that interrupts the making finds
+ * none and makes its own, identical one. */
+static __thread char tls_call_head[64];
+static __thread size_t tls_call_head_len;
+
+static bool call_line_open(struct sl_call *c)
+{
+	if (!tls_call_head_len) {
+		struct sl_buf h;
+		sl_buf_init(&h, tls_call_head, sizeof(tls_call_head) + SL_LINE_RESERVE);
+		h.p[h.len++] = '{';
+		sl_kv_int(&h, "v", 1);
+		sl_kv_name(&h, "type", "call");
+		sl_kv_int(&h, "pid", self_pid);
+		sl_kv_int(&h, "tid", current_tid());
+		tls_call_head_len = h.len;
+	}
+	c->slot = slot_claim();
+	if (c->slot < 0)
+		return false;
+	sl_buf_init(&c->b, slot_mem[c->slot], SL_LINE_MAX);
+	struct sl_buf *b = &c->b;
+	memcpy(b->p, tls_call_head, tls_call_head_len);
+	b->len = tls_call_head_len;
+	b->comma[0] = true;
+	sl_kv_uint(b, "seq", atomic_fetch_add(&seq_next, 1));
+	sl_kv_uint(b, "ts_ns", real_base_ns + (c->t0 - mono_base_ns));
 	return true;
 }
 
@@ -102,16 +133,16 @@ static void line_close(struct sl_call *c, size_t keep_on_overflow)
 
 bool sl_line_begin(struct sl_call *c, int fd, long long ret)
 {
-	if (!sl_wanted(c->id, ret < 0) || !line_open(c, "call", c->t0))
+	if (!sl_wanted(c->id, ret < 0) || !call_line_open(c))
 		return false;
 	struct sl_buf *b = &c->b;
-	sl_kv_str(b, "call", call_names[c->id]);
+	sl_kv_name(b, "call", call_names[c->id]);
 	sl_kv_int(b, "fd", fd);
 	sl_kv_int(b, "ret", ret);
 	if (ret < 0) {
 		const char *name = sl_errno_name(c->err);
 		if (name)
-			sl_kv_str(b, "errno", name);
+			sl_kv_name(b, "errno", name);
 		else
 			sl_kv_int(b, "errno", c->err);
 	}
@@ -231,6 +262,7 @@ static void on_fork_child(void)
 {
 	pid_t parent = self_pid;
 	self_pid = getpid();
+	tls_call_head_len = 0;
 	tls_tid = 0;
 	atomic_store(&seq_next, 0);
 	/* Buffers other threads held at fork time: those threads do not exist here. */

@@ -99,6 +99,24 @@ static inline __attribute__((always_inline)) void sl_kv_str(struct sl_buf *b, co
 	sl_kv_strn(b, key, s, __builtin_strlen(s));
 }
 
+/* A name from the shim's own tables (calls, errno names, constants): plain ASCII that needs
+ * no escaping, so it is copied whole. */
+static inline __attribute__((always_inline)) void sl_kv_name(struct sl_buf *b, const char *key,
+							     const char *name)
+{
+	size_t n = __builtin_strlen(name);
+	sl_key(b, key);
+	if (b->over || n + 2 > b->cap - b->len) {
+		b->over = true;
+		return;
+	}
+	char *p = b->p + b->len;
+	*p++ = '"';
+	__builtin_memcpy(p, name, n);
+	p[n] = '"';
+	b->len += n + 2;
+}
+
 static inline void sl_val_strn(struct sl_buf *b, const char *s, size_t n)
 {
 	sl_kv_strn(b, NULL, s, n);
