@@ -22,11 +22,16 @@ static const char *const call_names[SL_NCALLS] = {
     SL_CALLS(SL_CALL_NAME)
 #undef SL_CALL_NAME
 };
+static const unsigned char call_name_len[SL_NCALLS] = {
+#define SL_CALL_LEN(name) [SL_##name] = sizeof(#name) - 1,
+    SL_CALLS(SL_CALL_LEN)
+#undef SL_CALL_LEN
+};
 
 /* The process as lines name it; refreshed in a forked child. */
 static pid_t self_pid;
 static atomic_ullong seq_next;
-static __thread pid_t tls_tid;
+static SL_TLS pid_t tls_tid;
 /* CLOCK_REALTIME of an event is derived from CLOCK_MONOTONIC, so each call reads one clock
  * on each side and ts_ns and dur_ns agree. */
 static uint64_t real_base_ns, mono_base_ns;
@@ -87,8 +92,8 @@ static bool line_open(struct sl_call *c, const char *type, uint64_t mono_ns)
 /* A call line's first keys, {"v":1,"type":"call","pid":P,"tid":T, are the same for every
  * call of a thread: made once per thread (and again in a forked child) and copied. The length is set last, so a signal handler that interrupts the making finds
  * none and makes its own, identical one. */
-static __thread char tls_call_head[64];
-static __thread size_t tls_call_head_len;
+static SL_TLS char tls_call_head[64];
+static SL_TLS size_t tls_call_head_len;
 
 static bool call_line_open(struct sl_call *c)
 {
@@ -136,7 +141,7 @@ bool sl_line_begin(struct sl_call *c, int fd, long long ret)
 	if (!sl_wanted(c->id, ret < 0) || !call_line_open(c))
 		return false;
 	struct sl_buf *b = &c->b;
-	sl_kv_name(b, "call", call_names[c->id]);
+	sl_kv_namen(b, "call", call_names[c->id], call_name_len[c->id]);
 	sl_kv_int(b, "fd", fd);
 	sl_kv_int(b, "ret", ret);
 	if (ret < 0) {

@@ -12,6 +12,11 @@
 #include "sl_emit.h"
 #include "sl_real.h"
 
+/* Thread-local state of the shim. initial-exec: reached straight through the thread pointer
+ * instead of a __tls_get_addr call on every traced call; the shim is preloaded, never
+ * dlopen()ed, so its TLS is part of the initial static block. */
+#define SL_TLS __thread __attribute__((tls_model("initial-exec")))
+
 /* Every call a line can name; the filter (SOCKLENS_CALLS) is a bit mask over this list. */
 #define SL_CALLS(X)                                                                          \
 	X(socket)                                                                            \

@@ -101,10 +101,9 @@ static inline __attribute__((always_inline)) void sl_kv_str(struct sl_buf *b, co
 
 /* A name from the shim's own tables (calls, errno names, constants): plain ASCII that needs
  * no escaping, so it is copied whole. */
-static inline __attribute__((always_inline)) void sl_kv_name(struct sl_buf *b, const char *key,
-							     const char *name)
+static inline __attribute__((always_inline)) void sl_kv_namen(struct sl_buf *b, const char *key,
+							      const char *name, size_t n)
 {
-	size_t n = __builtin_strlen(name);
 	sl_key(b, key);
 	if (b->over || n + 2 > b->cap - b->len) {
 		b->over = true;
@@ -115,6 +114,12 @@ static inline __attribute__((always_inline)) void sl_kv_name(struct sl_buf *b, c
 	__builtin_memcpy(p, name, n);
 	p[n] = '"';
 	b->len += n + 2;
+}
+
+static inline __attribute__((always_inline)) void sl_kv_name(struct sl_buf *b, const char *key,
+							     const char *name)
+{
+	sl_kv_namen(b, key, name, __builtin_strlen(name));
 }
 
 static inline void sl_val_strn(struct sl_buf *b, const char *s, size_t n)
