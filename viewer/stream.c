@@ -108,12 +108,13 @@ static bool parse_next(struct stream_file *f, struct stream_slot *sl)
 			break;
 		}
 		/* The slot keeps its own copy: the input buffer moves on under waiting lines. */
-		if (sl->cap < len + 1) {
+		if (sl->cap < len + TRACE_PAD) {
 			free(sl->line);
-			sl->cap = len + 1 > 256 ? len + 1 : 256;
+			sl->cap = len + TRACE_PAD > 256 ? len + TRACE_PAD : 256;
 			sl->line = xzalloc(sl->cap);
 		}
 		memcpy(sl->line, line, len);
+		sl->line[len] = '\0';
 		sb_reset(&f->why);
 		if (!trace_parse(sl->line, len, &sl->ev, &sl->arena, &f->why)) {
 			/* A torn last line is the usual damage; name it rather than jansson's guess. */

@@ -1,75 +1,114 @@
 /*
- * trace_fast: the hot path of the trace stage — a one-pass, strict JSON scanner that records
- * tokens (in jsmn's layout) and checks every byte against the grammar as it goes. It first
- * tokenized with jsmn, but jsmn alone costs ~0.6 us per 200-byte line here, more than the
- * whole budget for 1M events/s (docs/performance.md). Whatever this path is not certain about
- * (\u escapes, non-ASCII bytes, real numbers, integers past int64, duplicate keys, any error
- * at all) it hands back, and trace_parse asks jansson: both paths accept, reject and read
- * lines identically, and the golden tests run every case through both.
+ * trace_fast: the hot path of the trace stage — a one-pass, strict JSON scanner that checks
+ * every byte against the grammar and reads the keys the viewer knows as it meets them, with
+ * no token array and no second walk. It first tokenized with jsmn, but jsmn alone costs
+ * ~0.6 us per 200-byte line here, more than the whole budget for 1M events/s
+ * (docs/performance.md). Whatever this path is not certain about (\u escapes, non-ASCII or
+ * control bytes, real numbers, integers past int64, duplicate keys, any error at all) it hands
+ * back, and trace_parse asks jansson: both paths accept, reject and read lines identically,
+ * and the golden tests run every case through both.
  */
 #include "trace.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
-enum tok_type { T_OBJECT = 1, T_ARRAY, T_STRING, T_INT, T_LITERAL };
+#define MAX_DEPTH 32
+/* Keys of one nested object compared for duplicates; an object with more goes to jansson. */
+#define MAX_KEYS 32
 
-struct tok {
-	enum tok_type type;
-	int start, end; /* strings: the bytes between the quotes */
-	int size;	/* objects: keys; arrays: elements */
-	int64_t ival;	/* T_INT: the value, computed while scanning */
-};
+static const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
 
-#define MAX_TOKENS 512
-#define MAX_DEPTH  32
-
-struct fast {
-	const char *js;
-	size_t len;
-	struct tok *tok;
-	int ntok;
-	int next[MAX_TOKENS]; /* index of the token after each token's subtree */
-	struct arena *a;
-};
-
-static inline size_t skip_ws(const struct fast *f, size_t pos)
+/* Eight bytes as one integer, the first in the lowest byte, whatever the machine's order. */
+static inline uint64_t load8(const char *p)
 {
-	while (pos < f->len && (f->js[pos] == ' ' || f->js[pos] == '\t' || f->js[pos] == '\n' ||
-				f->js[pos] == '\r'))
-		pos++;
-	return pos;
+	uint64_t w;
+	memcpy(&w, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
 }
+
+/* The first n bytes (at most 8) of a word from load8. */
+static inline uint64_t first_bytes(uint64_t w, size_t n)
+{
+	return n >= 8 ? w : w & (((uint64_t)1 << (8 * n)) - 1);
+}
+
+enum vtype { V_OBJECT = 1, V_ARRAY, V_STRING, V_INT, V_TRUE, V_FALSE, V_NULL };
+
+/* A scanned value: where it is, and what it holds when that is a scalar. */
+struct val {
+	enum vtype type;
+	bool esc;	   /* a string with a backslash: decoded when read */
+	uint32_t count;	   /* arrays: elements */
+	const char *p, *e; /* strings: the bytes between the quotes; others: the value's text */
+	int64_t i;	   /* V_INT */
+};
+
+/* The line's NUL terminator (TRACE_PAD) ends every run: no test of the length is needed. */
+struct scan {
+	const char *p;
+};
 
 /*
- * A line-wide check that spares the scanner a test per string byte: raw control bytes and
- * non-ASCII bytes (whose UTF-8 validity jansson judges) send the line to jansson. Eight bytes
- * at a time.
+ * A key of a known object. w holds its first 8 bytes, so that comparing a key read from the
+ * line costs one comparison; nested > 0 says that an object value is read with keys of its own
+ * (args, and the addresses inside args), into obj->nested[nested - 1].
  */
-static bool plain_line(const char *s, size_t n)
+struct key {
+	const char *s;
+	size_t n;
+	int nested;
+	uint64_t w;
+};
+
+/* Keys found by one multiplication: slot[(w * mul) >> 58] is the only candidate. */
+struct keyset {
+	struct key *k;
+	int n;
+	uint64_t mul;
+	int8_t slot[64];
+};
+
+/* The values of one object's known keys, valid where their bit is set in seen. */
+struct obj {
+	const struct keyset *ks;
+	struct obj *nested;
+	uint32_t seen;
+	struct val v[18];
+};
+
+static inline bool seen(const struct obj *o, int k)
 {
-	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-	uint64_t bad = 0;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		bad |= ((w - ones * 0x20) & ~w & high) | (w & high); /* a byte < 0x20, or >= 0x80 */
-	}
-	for (; i < n; i++)
-		bad |= (unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x80;
-	return !bad;
+	return (o->seen >> k) & 1;
 }
 
-static int new_tok(struct fast *f, enum tok_type type, size_t start)
+static inline bool has(const struct obj *o, int k, enum vtype t)
 {
-	if (f->ntok == MAX_TOKENS)
-		return -1;
-	struct tok *t = &f->tok[f->ntok];
-	t->type = type;
-	t->start = (int)start;
-	t->size = 0;
-	return f->ntok++;
+	return seen(o, k) && o->v[k].type == t;
+}
+
+static inline bool key_same(uint64_t w1, const char *s1, size_t n1, uint64_t w2, const char *s2,
+			    size_t n2)
+{
+	return w1 == w2 && n1 == n2 && (n1 <= 8 || memcmp(s1 + 8, s2 + 8, n1 - 8) == 0);
+}
+
+/* Which known key this is, or -1. */
+static inline int key_find(const struct keyset *ks, const char *s, size_t n, uint64_t w)
+{
+	int k = ks->slot[(w * ks->mul) >> 58];
+	return k >= 0 && key_same(ks->k[k].w, ks->k[k].s, ks->k[k].n, w, s, n) ? k : -1;
+}
+
+static inline void ws(struct scan *s)
+{
+	/* Only ' ': tab, CR and LF fail the grammar and go to jansson, like any control byte. */
+	while (*s->p == ' ')
+		s->p++;
 }
 
 static inline bool is_escape(char c)
@@ -90,313 +129,406 @@ static inline bool is_escape(char c)
 }
 
 /*
- * A string body after its opening quote; escapes limited to the short list (no \u). Strings
- * are most of a line's bytes: eight at a time are tested for '"' and '\\' at once (plain_line
- * has ruled out bytes >= 0x80, which the zero-byte trick below would misjudge).
+ * The bytes of w that end a plain run of string bytes: '"', '\\', a control byte (the line's
+ * NUL terminator among them) or a non-ASCII one (whose UTF-8 validity jansson judges), as the
+ * high bit of each. A test may also flag bytes above a true hit (borrows run upwards), never
+ * below one, so the lowest flagged byte is exact.
  */
-static bool scan_string(struct fast *f, size_t *pos)
+static inline uint64_t string_stops(uint64_t w)
 {
-	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-	const uint64_t quote = ones * '"', bslash = ones * '\\';
-	size_t p = *pos;
-	const char *js = f->js;
+	const uint64_t a = w ^ (ones * '"'), b = w ^ (ones * '\\');
+	return (((a - ones) & ~a) | ((b - ones) & ~b) | ((w - ones * ' ') & ~w) | w) & high;
+}
+
+/* A string after its opening quote, eight bytes at a time; escapes limited to the short list
+ * (no \u). */
+static inline bool scan_string(struct scan *s, struct val *v)
+{
+	const char *p = s->p;
+	v->type = V_STRING;
+	v->p = p;
+	v->esc = false;
 	for (;;) {
-		while (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && p + 8 <= f->len) {
-			uint64_t w;
-			memcpy(&w, js + p, 8);
-			uint64_t a = w ^ quote, b = w ^ bslash;
-			uint64_t hit = ((a - ones) & ~a & high) | ((b - ones) & ~b & high);
-			if (hit) {
-				p += (size_t)__builtin_ctzll(hit) /
-				     8; /* little-endian: lowest byte first */
-				break;
-			}
+		uint64_t hit;
+		while (!(hit = string_stops(load8(p))))
 			p += 8;
-		}
-		while (p < f->len && js[p] != '"' && js[p] != '\\')
-			p++;
-		if (p >= f->len)
-			return false;
-		if (js[p] == '"')
+		p += __builtin_ctzll(hit) / 8;
+		if (*p == '"')
 			break;
-		if (p + 1 >= f->len || !is_escape(js[p + 1]))
+		if (*p != '\\' || !is_escape(p[1]))
 			return false;
+		v->esc = true;
 		p += 2;
 	}
-	*pos = p;
+	v->e = p;
+	s->p = p + 1;
 	return true;
 }
 
-/* One value at *pos (after whitespace); returns its token index or -1. */
-static int scan_value(struct fast *f, size_t *pos, int depth)
+/* How many of the 8 bytes in w, from the first, are ASCII digits. */
+static inline unsigned leading_digits(uint64_t w)
 {
-	size_t p = skip_ws(f, *pos);
-	if (p >= f->len || depth > MAX_DEPTH)
-		return -1;
-	const char *js = f->js;
-	int ti;
-	char c = js[p];
-	if (c == '{' || c == '[') {
-		bool obj = c == '{';
-		ti = new_tok(f, obj ? T_OBJECT : T_ARRAY, p);
-		if (ti < 0)
-			return -1;
-		p = skip_ws(f, p + 1);
-		if (p < f->len && js[p] == (obj ? '}' : ']')) {
-			p++;
-		} else {
-			for (;;) {
-				if (obj) {
-					p = skip_ws(f, p);
-					if (p >= f->len || js[p] != '"')
-						return -1;
-					int k = new_tok(f, T_STRING, p + 1);
-					p++;
-					if (k < 0 || !scan_string(f, &p))
-						return -1;
-					f->tok[k].end = (int)p;
-					f->next[k] = k + 1;
-					p = skip_ws(f, p + 1);
-					if (p >= f->len || js[p] != ':')
-						return -1;
-					p++;
-				}
-				if (scan_value(f, &p, depth + 1) < 0)
-					return -1;
-				f->tok[ti].size++;
-				p = skip_ws(f, p);
-				if (p < f->len && js[p] == ',') {
-					p++;
-					continue;
-				}
-				if (p < f->len && js[p] == (obj ? '}' : ']')) {
-					p++;
-					break;
-				}
-				return -1;
-			}
-		}
-	} else if (c == '"') {
-		ti = new_tok(f, T_STRING, p + 1);
-		p++;
-		if (ti < 0 || !scan_string(f, &p))
-			return -1;
-		f->tok[ti].end = (int)p;
-		p++;
-		f->next[ti] = ti + 1;
-		*pos = p;
-		return ti;
-	} else if (c == '-' || (c >= '0' && c <= '9')) {
-		/* Integers only, within int64_t; a fraction or exponent is jansson's to read. */
-		size_t start = p;
-		bool neg = c == '-';
-		p += neg;
-		size_t d0 = p;
-		uint64_t v = 0;
-		/* Eight digits at a time (timestamps have 19): Lemire's SWAR check and conversion. */
-		while (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && p + 8 <= f->len) {
-			uint64_t w;
-			memcpy(&w, js + p, 8);
-			if (((w & 0xF0F0F0F0F0F0F0F0u) |
-			     (((w + 0x0606060606060606u) & 0xF0F0F0F0F0F0F0F0u) >> 4)) !=
-			    0x3333333333333333u)
-				break;
-			w -= 0x3030303030303030u;
-			w = w * 10 + (w >> 8);
-			w = (((w & 0x000000FF000000FFu) * 0x000F424000000064u) +
-			     (((w >> 16) & 0x000000FF000000FFu) * 0x0000271000000001u)) >>
-			    32;
-			v = v * 100000000u + w;
-			p += 8;
-		}
-		while (p < f->len && (unsigned char)(js[p] - '0') < 10)
-			v = v * 10 + (uint64_t)(js[p++] - '0');
-		size_t digits = p - d0;
-		/* 19 digits always fit in uint64_t, so the int64_t limit is one comparison */
-		if (digits == 0 || digits > 19 || (js[d0] == '0' && digits > 1) || v > INT64_MAX ||
-		    (p < f->len && (js[p] == '.' || js[p] == 'e' || js[p] == 'E')))
-			return -1;
-		ti = new_tok(f, T_INT, start);
-		if (ti < 0)
-			return -1;
-		f->tok[ti].ival = neg ? -(int64_t)v : (int64_t)v;
-	} else {
-		size_t n = c == 'f' ? 5 : 4;
-		const char *lit = c == 't' ? "true" : c == 'f' ? "false" : "null";
-		if (f->len - p < n || memcmp(js + p, lit, n) != 0)
-			return -1;
-		ti = new_tok(f, T_LITERAL, p);
-		if (ti < 0)
-			return -1;
+	/* a digit byte becomes 0x33 (both nibble tests pass); a byte of 0xFA or more carries into
+	 * the next one, but it is no digit itself, so the count stops before what it changed */
+	uint64_t t = (w & (ones * 0xF0)) | (((w + ones * 0x06) & (ones * 0xF0)) >> 4);
+	uint64_t x = t ^ (ones * 0x33);
+	uint64_t nonzero = (((x & ~high) + ~high) | x) & high;
+	return nonzero ? (unsigned)__builtin_ctzll(nonzero) / 8 : 8;
+}
+
+/* Eight digit values, the first in the lowest byte, as one number (Lemire's SWAR). */
+static inline uint64_t eight_digits(uint64_t w)
+{
+	w = w * 10 + (w >> 8);
+	return (((w & 0x000000FF000000FFu) * 0x000F424000000064u) +
+		(((w >> 16) & 0x000000FF000000FFu) * 0x0000271000000001u)) >>
+	       32;
+}
+
+/*
+ * Integers only, within int64_t; a fraction or exponent is jansson's to read. Eight digits at
+ * a time (timestamps have 19, most numbers fewer than eight): the run of digits in a word is
+ * measured, moved to the top (as leading zeros below it) and converted in one go.
+ */
+static inline bool scan_int(struct scan *s, struct val *v)
+{
+	static const uint64_t pow10[9] = {1,	  10,	   100,	     1000,     10000,
+					  100000, 1000000, 10000000, 100000000};
+	const char *p = s->p;
+	bool neg = *p == '-';
+	p += neg;
+	const char *d0 = p;
+	uint64_t u = 0;
+	unsigned n;
+	do {
+		uint64_t w = load8(p);
+		n = leading_digits(w);
+		if (n)
+			u = u * pow10[n] + eight_digits((w - ones * '0') << (8 * (8 - n)));
 		p += n;
-	}
-	f->tok[ti].end = (int)p;
-	f->next[ti] = f->ntok;
-	*pos = p;
-	return ti;
-}
-
-static bool tok_is(const struct fast *f, int ti, const char *s, size_t n)
-{
-	const struct tok *t = &f->tok[ti];
-	const char *p = f->js + t->start;
-	/* length and first byte rule out nearly every candidate before memcmp is called */
-	if ((size_t)(t->end - t->start) != n)
+	} while (n == 8 && p - d0 <= 19);
+	size_t digits = (size_t)(p - d0);
+	/* 19 digits always fit in uint64_t, so the int64_t limit is one comparison */
+	if (digits == 0 || digits > 19 || (*d0 == '0' && digits > 1) || u > INT64_MAX ||
+	    *p == '.' || *p == 'e' || *p == 'E')
 		return false;
-	for (size_t i = 0; i < n; i++) /* keys are short: no memcmp call */
-		if (p[i] != s[i])
-			return false;
+	v->type = V_INT;
+	v->p = s->p;
+	v->e = p;
+	v->i = neg ? -(int64_t)u : (int64_t)u;
+	s->p = p;
 	return true;
 }
 
-/* Integer value; false for anything else. */
-static bool tok_int(const struct fast *f, int ti, int64_t *v)
+static bool scan_compound(struct scan *s, int depth, struct obj *o, struct val *v);
+
+/* One value at s->p (after whitespace); o receives an object's known keys. */
+static inline bool scan_value(struct scan *s, int depth, struct obj *o, struct val *v)
 {
-	if (f->tok[ti].type != T_INT)
-		return false;
-	*v = f->tok[ti].ival;
-	return true;
+	ws(s);
+	char c = *s->p;
+	if (c == '"') {
+		s->p++;
+		return scan_string(s, v);
+	}
+	if (c == '-' || (unsigned char)(c - '0') < 10)
+		return scan_int(s, v);
+	return scan_compound(s, depth, o, v);
 }
 
-static bool tok_true(const struct fast *f, int ti)
+/*
+ * A key and its ':'. Most keys are short and plain: one word holds the whole key and its
+ * closing quote.
+ */
+static inline bool scan_key(struct scan *s, struct val *key, uint64_t *w)
 {
-	return f->tok[ti].type == T_LITERAL && f->js[f->tok[ti].start] == 't';
-}
-
-/* Decoded string; only the escapes check_string allowed can occur. */
-static bool tok_str(const struct fast *f, int ti, struct trace_str *out)
-{
-	const struct tok *t = &f->tok[ti];
-	if (t->type != T_STRING)
+	if (*s->p != '"')
 		return false;
-	const char *s = f->js + t->start;
-	size_t n = (size_t)(t->end - t->start);
-	if (!memchr(s, '\\', n)) {
-		out->p = s;
-		out->n = n;
-		return true;
+	const char *p = ++s->p;
+	uint64_t word = load8(p), hit = string_stops(word);
+	size_t n = hit ? (size_t)__builtin_ctzll(hit) / 8 : 8;
+	if (n < 8 && p[n] == '"') {
+		key->p = p;
+		key->e = p + n;
+		key->esc = false;
+		s->p = p + n + 1;
+	} else if (!scan_string(s, key)) {
+		return false;
 	}
-	char *d = arena_alloc(f->a, n + 1);
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (c == '\\') {
-			static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-			c = to[strchr(from, s[++i]) - from];
-		}
-		d[o++] = c;
-	}
-	d[o] = '\0';
-	out->p = d;
-	out->n = o;
+	*w = first_bytes(word, (size_t)(key->e - key->p));
+	ws(s);
+	if (*s->p != ':')
+		return false;
+	s->p++;
 	return true;
 }
 
 /*
- * Looks up known keys of the object at ti: idx[k] gets the value token of keys[k], or -1.
- * A known key given twice is left to jansson (which keeps the last one).
+ * An object at '{'. With o, its known keys' values are kept in o (a known key given twice is
+ * jansson's: it keeps the last one). Below the top level every key is checked against the
+ * others, and a key with an escape goes to jansson, so that the canonical text (canon) can be
+ * the object's own text, as jansson would write it.
  */
-struct key {
-	const char *s;
-	size_t n;
-};
-#define KEY(name)                      \
-	{                              \
-		name, sizeof(name) - 1 \
-	}
-
-/* For each first byte, which keys of a table start with it: one or two candidates, not all. */
-struct key_index {
-	const struct key *keys;
-	int nkeys;
-	uint32_t by_first[128];
-};
-
-static void key_index_init(struct key_index *ki)
+static bool scan_object(struct scan *s, int depth, struct obj *o, struct val *v)
 {
-	if (ki->by_first[(unsigned char)ki->keys[0].s[0]])
-		return;
-	for (int k = 0; k < ki->nkeys; k++)
-		ki->by_first[(unsigned char)ki->keys[k].s[0] & 127] |= 1u << k;
+	struct {
+		const char *s;
+		size_t n;
+		uint64_t w;
+	} keys[MAX_KEYS];
+	int nkeys = 0;
+	v->type = V_OBJECT;
+	v->p = s->p++;
+	if (o)
+		o->seen = 0;
+	ws(s);
+	if (*s->p == '}') {
+		v->e = ++s->p;
+		return true;
+	}
+	for (;;) {
+		struct val key;
+		uint64_t w;
+		if (!scan_key(s, &key, &w))
+			return false;
+		size_t n = (size_t)(key.e - key.p);
+		if (depth > 0) {
+			if (key.esc || nkeys == MAX_KEYS)
+				return false;
+			for (int i = 0; i < nkeys; i++)
+				if (key_same(keys[i].w, keys[i].s, keys[i].n, w, key.p, n))
+					return false;
+			keys[nkeys].s = key.p;
+			keys[nkeys].n = n;
+			keys[nkeys].w = w;
+			nkeys++;
+		}
+		struct val other, *dst = &other;
+		struct obj *nested = NULL;
+		int k = o ? key_find(o->ks, key.p, n, w) : -1;
+		if (k >= 0) {
+			if (seen(o, k))
+				return false;
+			o->seen |= 1u << k;
+			dst = &o->v[k];
+			if (o->ks->k[k].nested)
+				nested = &o->nested[o->ks->k[k].nested - 1];
+		}
+		if (!scan_value(s, depth + 1, nested, dst))
+			return false;
+		ws(s);
+		if (*s->p == ',') {
+			s->p++;
+			ws(s);
+			continue;
+		}
+		if (*s->p != '}')
+			return false;
+		v->e = ++s->p;
+		return true;
+	}
 }
 
-static bool obj_keys(const struct fast *f, int ti, struct key_index *ki, int *idx)
+static bool scan_array(struct scan *s, int depth, struct val *v)
 {
-	key_index_init(ki);
-	for (int k = 0; k < ki->nkeys; k++)
-		idx[k] = -1;
-	int c = ti + 1;
-	for (int i = 0; i < f->tok[ti].size; i++) {
-		int val = c + 1;
-		const struct tok *t = &f->tok[c];
-		uint32_t cand =
-		    t->end > t->start ? ki->by_first[(unsigned char)f->js[t->start] & 127] : 0;
-		while (cand) {
-			int k = __builtin_ctz(cand);
-			cand &= cand - 1;
-			if (tok_is(f, c, ki->keys[k].s, ki->keys[k].n)) {
-				if (idx[k] >= 0)
-					return false;
-				idx[k] = val;
-				break;
-			}
-		}
-		c = f->next[val];
+	v->type = V_ARRAY;
+	v->p = s->p++;
+	v->count = 0;
+	ws(s);
+	if (*s->p == ']') {
+		v->e = ++s->p;
+		return true;
 	}
+	for (;;) {
+		struct val el;
+		if (!scan_value(s, depth + 1, NULL, &el))
+			return false;
+		v->count++;
+		ws(s);
+		if (*s->p == ',') {
+			s->p++;
+			continue;
+		}
+		if (*s->p != ']')
+			return false;
+		v->e = ++s->p;
+		return true;
+	}
+}
+
+/* Objects, arrays and literals: what scan_value does not read itself. */
+static bool scan_compound(struct scan *s, int depth, struct obj *o, struct val *v)
+{
+	char c = *s->p;
+	if (depth > MAX_DEPTH)
+		return false;
+	if (c == '{')
+		return scan_object(s, depth, o, v);
+	if (c == '[')
+		return scan_array(s, depth, v);
+	static const struct {
+		const char *text;
+		size_t n;
+		enum vtype type;
+	} lits[] = {{"true", 4, V_TRUE}, {"false", 5, V_FALSE}, {"null", 4, V_NULL}};
+	for (size_t i = 0; i < sizeof(lits) / sizeof(lits[0]); i++) {
+		/* no literal holds a NUL, so a match never runs past the line's end */
+		if (c != lits[i].text[0] || memcmp(s->p, lits[i].text, lits[i].n) != 0)
+			continue;
+		v->type = lits[i].type;
+		v->p = s->p;
+		s->p += lits[i].n;
+		v->e = s->p;
+		return true;
+	}
+	return false;
+}
+
+/* The elements of an array already scanned, one by one (argv, sv). */
+struct elems {
+	struct scan s;
+	int depth;
+};
+
+static struct elems elems_of(const struct val *arr, int depth)
+{
+	struct elems it = {{arr->p + 1}, depth + 1};
+	return it;
+}
+
+static void elem_next(struct elems *it, struct val *v)
+{
+	scan_value(&it->s, it->depth, NULL, v); /* scanned before: cannot fail */
+	ws(&it->s);
+	if (*it->s.p == ',')
+		it->s.p++;
+}
+
+/* Decoded string; only the escapes scan_string allowed can occur. */
+static struct trace_str str_of(const struct val *v, struct arena *a)
+{
+	struct trace_str out = {v->p, (size_t)(v->e - v->p)};
+	if (!v->esc)
+		return out;
+	char *d = arena_alloc(a, out.n + 1);
+	size_t o = 0;
+	for (const char *s = v->p; s < v->e; s++) {
+		char c = *s;
+		if (c == '\\') {
+			static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+			c = to[strchr(from, *++s) - from];
+		}
+		d[o++] = c;
+	}
+	d[o] = '\0';
+	out.p = d;
+	out.n = o;
+	return out;
+}
+
+/* A string key's value, or the absent string for a missing key or another type. */
+static void get_str(const struct obj *o, int k, struct trace_str *out, struct arena *a)
+{
+	if (has(o, k, V_STRING))
+		*out = str_of(&o->v[k], a);
+}
+
+static void get_int(const struct obj *o, int k, int64_t *out)
+{
+	if (has(o, k, V_INT))
+		*out = o->v[k].i;
+}
+
+/* An optional integer key: absent is fine, any other type is jansson's to report. */
+static bool opt_int(const struct obj *o, int k, int64_t *out)
+{
+	if (!seen(o, k))
+		return true;
+	if (o->v[k].type != V_INT)
+		return false;
+	*out = o->v[k].i;
 	return true;
 }
 
+/* A required integer key. */
+static bool req_int(const struct obj *o, int k, int64_t *out)
+{
+	return seen(o, k) && opt_int(o, k, out);
+}
+
+/*
+ * A value as compact JSON written exactly as jansson's json_dumps(JSON_COMPACT) would write
+ * it, so that what export and the detail views show does not depend on the path. The scan
+ * has ruled out what would differ beyond this (escaped or duplicate keys, \u, reals), so
+ * the text is the value's own, less the blanks between tokens, with "\/" as "/" and "-0"
+ * as "0".
+ */
+static struct trace_str canon(const struct val *v, struct arena *a)
+{
+	size_t n = (size_t)(v->e - v->p);
+	char *out = arena_alloc(a, n + 1);
+	size_t o = 0;
+	bool in_str = false;
+	for (const char *s = v->p; s < v->e; s++) {
+		char c = *s;
+		if (in_str) {
+			if (c == '\\') {
+				if (s[1] != '/')
+					out[o++] = c;
+				c = *++s;
+			} else if (c == '"') {
+				in_str = false;
+			}
+		} else if (c == ' ') {
+			continue;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '-' && s[1] == '0') {
+			continue;
+		}
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	struct trace_str r = {out, o};
+	return r;
+}
+
+/* ---- the keys the viewer reads ---- */
+
+#define KEY(name)         {name, sizeof(name) - 1, 0, 0}
+#define NESTED(name, obj) {name, sizeof(name) - 1, obj, 0}
+
 enum { A_FAMILY, A_IP, A_PORT, A_SCOPE, A_PATH, A_UNNAMED, A_ABSTRACT, A_N };
-static const struct key addr_keys[A_N] = {
+static struct key addr_keys[A_N] = {
     [A_FAMILY] = KEY("family"),	    [A_IP] = KEY("ip"),	    [A_PORT] = KEY("port"),
     [A_SCOPE] = KEY("scope_id"),    [A_PATH] = KEY("path"), [A_UNNAMED] = KEY("unnamed"),
     [A_ABSTRACT] = KEY("abstract"),
 };
-static struct key_index addr_index = {addr_keys, A_N, {0}};
+static struct keyset addr_set = {addr_keys, A_N, 0, {0}};
 
-/* Same decisions, in the same order, as arg_addr in trace.c. */
-static bool fast_addr(const struct fast *f, int ti, struct trace_addr *ad)
-{
-	if (ti < 0 || f->tok[ti].type != T_OBJECT)
-		return true;
-	int k[A_N];
-	if (!obj_keys(f, ti, &addr_index, k))
-		return false;
-	int64_t fam;
-	if (k[A_FAMILY] >= 0 && !tok_str(f, k[A_FAMILY], &ad->family) &&
-	    tok_int(f, k[A_FAMILY], &fam)) {
-		char *p = arena_alloc(f->a, 24);
-		ad->family.n = (size_t)snprintf(p, 24, "%" PRId64, fam);
-		ad->family.p = p;
-	}
-	struct trace_str path = {NULL, 0};
-	if (k[A_IP] >= 0)
-		tok_str(f, k[A_IP], &ad->host);
-	if (k[A_PORT] >= 0)
-		tok_int(f, k[A_PORT], &ad->port);
-	if (k[A_SCOPE] >= 0)
-		tok_int(f, k[A_SCOPE], &ad->scope_id);
-	if (k[A_PATH] >= 0)
-		tok_str(f, k[A_PATH], &path);
-	bool is_unix = trace_str_eq(ad->family, "AF_UNIX");
-	if (trace_str_eq(ad->family, "AF_INET") && ad->host.p) {
-		ad->kind = ADDR_INET;
-	} else if (trace_str_eq(ad->family, "AF_INET6") && ad->host.p) {
-		ad->kind = ADDR_INET6;
-	} else if (is_unix && k[A_UNNAMED] >= 0 && tok_true(f, k[A_UNNAMED])) {
-		ad->kind = ADDR_UNIX_UNNAMED;
-	} else if (is_unix && path.p) {
-		ad->host = path;
-		ad->kind = k[A_ABSTRACT] >= 0 && tok_true(f, k[A_ABSTRACT]) ? ADDR_UNIX_ABSTRACT
-									    : ADDR_UNIX_PATH;
-	} else {
-		ad->kind = ADDR_OTHER;
-		ad->host.p = NULL;
-		ad->host.n = 0;
-	}
-	return true;
-}
+enum {
+	G_DOMAIN,
+	G_TYPE,
+	G_CMD,
+	G_LEN,
+	G_TRUNC,
+	G_NEWFD,
+	G_BACKLOG,
+	G_SV,
+	G_ADDR,
+	G_LOCAL,
+	G_PEER,
+	G_N
+};
+static struct key arg_keys[G_N] = {
+    [G_DOMAIN] = KEY("domain"),	   [G_TYPE] = KEY("type"),	 [G_CMD] = KEY("cmd"),
+    [G_LEN] = KEY("len"),	   [G_TRUNC] = KEY("data_trunc"), [G_NEWFD] = KEY("newfd"),
+    [G_BACKLOG] = KEY("backlog"),  [G_SV] = KEY("sv"),		 [G_ADDR] = NESTED("addr", 1),
+    [G_LOCAL] = NESTED("local", 2),   [G_PEER] = NESTED("peer", 3),
+};
+static struct keyset arg_set = {arg_keys, G_N, 0, {0}};
 
+/* In the order the shim writes them: call lines, then proc and exit lines' own keys. */
 enum {
 	R_V,
 	R_TYPE,
@@ -407,258 +539,210 @@ enum {
 	R_CALL,
 	R_FD,
 	R_RET,
-	R_DUR,
 	R_ERRNO,
+	R_DUR,
 	R_ARGS,
 	R_BT,
 	R_PPID,
-	R_FORK_OF,
 	R_EXE,
 	R_ARGV,
+	R_FORK_OF,
 	R_STATUS,
 	R_N
 };
-static const struct key root_keys[R_N] = {
-    [R_V] = KEY("v"),	     [R_TYPE] = KEY("type"),   [R_PID] = KEY("pid"),
-    [R_TID] = KEY("tid"),    [R_SEQ] = KEY("seq"),     [R_TS] = KEY("ts_ns"),
-    [R_CALL] = KEY("call"),  [R_FD] = KEY("fd"),       [R_RET] = KEY("ret"),
-    [R_DUR] = KEY("dur_ns"), [R_ERRNO] = KEY("errno"), [R_ARGS] = KEY("args"),
-    [R_BT] = KEY("bt"),	     [R_PPID] = KEY("ppid"),   [R_FORK_OF] = KEY("fork_of"),
-    [R_EXE] = KEY("exe"),    [R_ARGV] = KEY("argv"),   [R_STATUS] = KEY("status"),
+static struct key root_keys[R_N] = {
+    [R_V] = KEY("v"),	       [R_TYPE] = KEY("type"),	 [R_PID] = KEY("pid"),
+    [R_TID] = KEY("tid"),      [R_SEQ] = KEY("seq"),	 [R_TS] = KEY("ts_ns"),
+    [R_CALL] = KEY("call"),    [R_FD] = KEY("fd"),	 [R_RET] = KEY("ret"),
+    [R_ERRNO] = KEY("errno"),  [R_DUR] = KEY("dur_ns"),	 [R_ARGS] = NESTED("args", 1),
+    [R_BT] = KEY("bt"),	       [R_PPID] = KEY("ppid"),	 [R_EXE] = KEY("exe"),
+    [R_ARGV] = KEY("argv"),    [R_FORK_OF] = KEY("fork_of"), [R_STATUS] = KEY("status"),
 };
-static struct key_index root_index = {root_keys, R_N, {0}};
-
-enum {
-	G_DOMAIN,
-	G_TYPE,
-	G_CMD,
-	G_TRUNC,
-	G_LEN,
-	G_NEWFD,
-	G_BACKLOG,
-	G_SV,
-	G_ADDR,
-	G_LOCAL,
-	G_PEER,
-	G_N
-};
-static const struct key arg_keys[G_N] = {
-    [G_DOMAIN] = KEY("domain"),	   [G_TYPE] = KEY("type"), [G_CMD] = KEY("cmd"),
-    [G_TRUNC] = KEY("data_trunc"), [G_LEN] = KEY("len"),   [G_NEWFD] = KEY("newfd"),
-    [G_BACKLOG] = KEY("backlog"),  [G_SV] = KEY("sv"),	   [G_ADDR] = KEY("addr"),
-    [G_LOCAL] = KEY("local"),	   [G_PEER] = KEY("peer"),
-};
-static struct key_index arg_index = {arg_keys, G_N, {0}};
-
-/* An optional integer key: absent is fine, any other type is jansson's to report. */
-static bool opt_int(const struct fast *f, int ti, int64_t *v)
-{
-	return ti < 0 || tok_int(f, ti, v);
-}
+static struct keyset root_set = {root_keys, R_N, 0, {0}};
 
 /*
- * A value as compact JSON written exactly as jansson's json_dumps(JSON_COMPACT) would write
- * it, so that what export and the detail views show does not depend on the path: no
- * whitespace, "\/" as "/", integers in their shortest form. Duplicate keys (jansson keeps the
- * last) and backslashes in keys are left to jansson.
+ * Each key's first word, and a multiplier that sends every key of a set to a slot of its own
+ * (the first that does in a fixed pseudo-random sequence: a few tries, the same every run). Computed before main,
+ * so the tables are only read from then on, by as many reading threads as there are.
  */
-static bool canon(const struct fast *f, int ti, char *out, size_t *o)
+__attribute__((constructor)) static void keys_init(void)
 {
-	const struct tok *t = &f->tok[ti];
-	const char *js = f->js;
-	switch (t->type) {
-	case T_OBJECT:
-	case T_ARRAY: {
-		bool obj = t->type == T_OBJECT;
-		out[(*o)++] = obj ? '{' : '[';
-		int c = ti + 1;
-		for (int i = 0; i < t->size; i++) {
-			if (i)
-				out[(*o)++] = ',';
-			if (obj) {
-				const struct tok *k = &f->tok[c];
-				size_t kn = (size_t)(k->end - k->start);
-				if (memchr(js + k->start, '\\', kn))
-					return false;
-				for (int j = ti + 1; j < c; j = f->next[j + 1])
-					if (tok_is(f, j, js + k->start, kn))
-						return false;
-				if (!canon(f, c, out, o))
-					return false;
-				out[(*o)++] = ':';
-				c++;
-			}
-			if (!canon(f, c, out, o))
-				return false;
-			c = f->next[c];
+	struct keyset *sets[] = {&addr_set, &arg_set, &root_set};
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		struct keyset *ks = sets[i];
+		for (int k = 0; k < ks->n; k++) {
+			struct key *key = &ks->k[k];
+			key->w = 0;
+			for (size_t b = 0; b < key->n && b < 8; b++)
+				key->w |= (uint64_t)(unsigned char)key->s[b] << (8 * b);
 		}
-		out[(*o)++] = obj ? '}' : ']';
-		return true;
-	}
-	case T_STRING:
-		out[(*o)++] = '"';
-		for (int i = t->start; i < t->end; i++) {
-			if (js[i] == '\\' && js[i + 1] == '/') {
-				out[(*o)++] = '/';
-				i++;
-			} else if (js[i] == '\\') {
-				out[(*o)++] = js[i++];
-				out[(*o)++] = js[i];
-			} else {
-				out[(*o)++] = js[i];
+		for (ks->mul = 0x9E3779B97F4A7C15u;;
+		     ks->mul = (ks->mul * 6364136223846793005u + 1442695040888963407u) | 1) {
+			memset(ks->slot, -1, sizeof(ks->slot));
+			int k = 0;
+			while (k < ks->n && ks->slot[(ks->k[k].w * ks->mul) >> 58] < 0) {
+				ks->slot[(ks->k[k].w * ks->mul) >> 58] = (int8_t)k;
+				k++;
 			}
+			if (k == ks->n)
+				break;
 		}
-		out[(*o)++] = '"';
-		return true;
-	case T_INT: {
-		/* no printf: this runs for every number of every call's arguments */
-		char buf[24], *p = buf + sizeof(buf);
-		uint64_t u = t->ival < 0 ? (uint64_t)0 - (uint64_t)t->ival : (uint64_t)t->ival;
-		do
-			*--p = (char)('0' + u % 10);
-		while (u /= 10);
-		if (t->ival < 0)
-			*--p = '-';
-		memcpy(out + *o, p, (size_t)(buf + sizeof(buf) - p));
-		*o += (size_t)(buf + sizeof(buf) - p);
-		return true;
 	}
-	case T_LITERAL:
-		memcpy(out + *o, js + t->start, (size_t)(t->end - t->start));
-		*o += (size_t)(t->end - t->start);
-		return true;
-	}
-	return false;
 }
 
-/* The canonical text of a value, in the arena (never longer than the value's own text). */
-static bool tok_json(const struct fast *f, int ti, struct trace_str *out)
+/* ---- from the scanned values to the event: the same decisions as trace.c ---- */
+
+/* Same decisions, in the same order, as arg_addr in trace.c. */
+static void read_addr(const struct obj *args, int k, const struct obj *o, struct trace_addr *ad,
+		      struct arena *a)
 {
-	if (!trace_keep_json)
-		return true;
-	const struct tok *t = &f->tok[ti];
-	char *buf = arena_alloc(f->a, (size_t)(t->end - t->start) + 2);
-	size_t n = 0;
-	if (!canon(f, ti, buf, &n))
+	if (!has(args, k, V_OBJECT))
+		return;
+	if (has(o, A_FAMILY, V_STRING)) {
+		ad->family = str_of(&o->v[A_FAMILY], a);
+	} else if (has(o, A_FAMILY, V_INT)) {
+		char *p = arena_alloc(a, 24);
+		ad->family.n = (size_t)snprintf(p, 24, "%" PRId64, o->v[A_FAMILY].i);
+		ad->family.p = p;
+	}
+	struct trace_str path = {NULL, 0};
+	get_str(o, A_IP, &ad->host, a);
+	get_int(o, A_PORT, &ad->port);
+	get_int(o, A_SCOPE, &ad->scope_id);
+	get_str(o, A_PATH, &path, a);
+	bool is_unix = trace_str_eq(ad->family, "AF_UNIX");
+	if (trace_str_eq(ad->family, "AF_INET") && ad->host.p) {
+		ad->kind = ADDR_INET;
+	} else if (trace_str_eq(ad->family, "AF_INET6") && ad->host.p) {
+		ad->kind = ADDR_INET6;
+	} else if (is_unix && has(o, A_UNNAMED, V_TRUE)) {
+		ad->kind = ADDR_UNIX_UNNAMED;
+	} else if (is_unix && path.p) {
+		ad->host = path;
+		ad->kind = has(o, A_ABSTRACT, V_TRUE) ? ADDR_UNIX_ABSTRACT : ADDR_UNIX_PATH;
+	} else {
+		ad->kind = ADDR_OTHER;
+		ad->host.p = NULL;
+		ad->host.n = 0;
+	}
+}
+
+static bool read_call(const struct obj *r, const struct obj *g, const struct obj *addrs,
+		      struct trace_event *ev, struct arena *a)
+{
+	if (!has(r, R_CALL, V_STRING) || !req_int(r, R_FD, &ev->fd) ||
+	    !req_int(r, R_RET, &ev->ret) || !opt_int(r, R_DUR, &ev->dur_ns))
 		return false;
-	buf[n] = '\0';
-	out->p = buf;
-	out->n = n;
+	ev->call = str_of(&r->v[R_CALL], a);
+	if (seen(r, R_ERRNO) && r->v[R_ERRNO].type != V_STRING)
+		return false;
+	get_str(r, R_ERRNO, &ev->err, a);
+	ev->failed = ev->err.p != NULL;
+	if (seen(r, R_BT)) {
+		if (r->v[R_BT].type != V_ARRAY)
+			return false;
+		if (trace_keep_json)
+			ev->bt_json = canon(&r->v[R_BT], a);
+	}
+	ev->ci = tables_call(ev->call.p, ev->call.n);
+	if (!seen(r, R_ARGS))
+		return true;
+	if (r->v[R_ARGS].type != V_OBJECT)
+		return false;
+	if (trace_keep_json)
+		ev->args_json = canon(&r->v[R_ARGS], a);
+	/* args are read on a best-effort basis: a value of another type counts as absent. */
+	get_str(g, G_DOMAIN, &ev->domain, a);
+	get_str(g, G_TYPE, &ev->socktype, a);
+	get_str(g, G_CMD, &ev->cmd, a);
+	ev->data_trunc = has(g, G_TRUNC, V_TRUE);
+	get_int(g, G_LEN, &ev->len);
+	get_int(g, G_NEWFD, &ev->newfd);
+	get_int(g, G_BACKLOG, &ev->backlog);
+	if (has(g, G_SV, V_ARRAY) && g->v[G_SV].count == 2) {
+		struct elems it = elems_of(&g->v[G_SV], 2);
+		struct val x, y;
+		elem_next(&it, &x);
+		elem_next(&it, &y);
+		if (x.type == V_INT && y.type == V_INT) {
+			ev->sv[0] = x.i;
+			ev->sv[1] = y.i;
+		}
+	}
+	read_addr(g, G_ADDR, &addrs[0], &ev->addr, a);
+	read_addr(g, G_LOCAL, &addrs[1], &ev->local, a);
+	read_addr(g, G_PEER, &addrs[2], &ev->peer, a);
 	return true;
 }
 
-static bool fast_call(const struct fast *f, const int *r, struct trace_event *ev)
+static bool read_proc(const struct obj *r, struct trace_event *ev, struct arena *a)
 {
-	if (r[R_CALL] < 0 || !tok_str(f, r[R_CALL], &ev->call) || r[R_FD] < 0 ||
-	    !tok_int(f, r[R_FD], &ev->fd) || r[R_RET] < 0 || !tok_int(f, r[R_RET], &ev->ret) ||
-	    !opt_int(f, r[R_DUR], &ev->dur_ns))
+	if (!opt_int(r, R_PPID, &ev->ppid) || !opt_int(r, R_FORK_OF, &ev->fork_of))
 		return false;
-	if (r[R_ERRNO] >= 0 && !tok_str(f, r[R_ERRNO], &ev->err))
+	if (seen(r, R_EXE) && r->v[R_EXE].type != V_STRING)
 		return false;
-	ev->failed = ev->err.p != NULL;
-	if (r[R_BT] >= 0) {
-		if (f->tok[r[R_BT]].type != T_ARRAY)
-			return false;
-		if (!tok_json(f, r[R_BT], &ev->bt_json))
-			return false;
-	}
-	int ai = r[R_ARGS];
-	ev->ci = tables_call(ev->call.p, ev->call.n);
-	if (ai < 0)
+	get_str(r, R_EXE, &ev->exe, a);
+	if (!seen(r, R_ARGV))
 		return true;
-	if (f->tok[ai].type != T_OBJECT)
+	if (r->v[R_ARGV].type != V_ARRAY)
 		return false;
-	if (!tok_json(f, ai, &ev->args_json))
-		return false;
-	int g[G_N];
-	if (!obj_keys(f, ai, &arg_index, g))
-		return false;
-	/* args are read on a best-effort basis: a value of another type counts as absent. */
-	if (g[G_DOMAIN] >= 0)
-		tok_str(f, g[G_DOMAIN], &ev->domain);
-	if (g[G_TYPE] >= 0)
-		tok_str(f, g[G_TYPE], &ev->socktype);
-	if (g[G_CMD] >= 0)
-		tok_str(f, g[G_CMD], &ev->cmd);
-	ev->data_trunc = g[G_TRUNC] >= 0 && tok_true(f, g[G_TRUNC]);
-	if (g[G_LEN] >= 0)
-		tok_int(f, g[G_LEN], &ev->len);
-	if (g[G_NEWFD] >= 0)
-		tok_int(f, g[G_NEWFD], &ev->newfd);
-	if (g[G_BACKLOG] >= 0)
-		tok_int(f, g[G_BACKLOG], &ev->backlog);
-	int sv = g[G_SV];
-	if (sv >= 0 && f->tok[sv].type == T_ARRAY && f->tok[sv].size == 2) {
-		int64_t a, b;
-		if (tok_int(f, sv + 1, &a) && tok_int(f, f->next[sv + 1], &b)) {
-			ev->sv[0] = a;
-			ev->sv[1] = b;
-		}
+	uint32_t n = r->v[R_ARGV].count;
+	ev->argv = arena_alloc(a, (size_t)(n ? n : 1) * sizeof(*ev->argv));
+	struct elems it = elems_of(&r->v[R_ARGV], 1);
+	for (uint32_t i = 0; i < n; i++) {
+		struct val el;
+		elem_next(&it, &el);
+		if (el.type == V_STRING) /* elements of another type are ignored */
+			ev->argv[ev->argc++] = str_of(&el, a);
 	}
-	return fast_addr(f, g[G_ADDR], &ev->addr) && fast_addr(f, g[G_LOCAL], &ev->local) &&
-	       fast_addr(f, g[G_PEER], &ev->peer);
-}
-
-static bool fast_proc(const struct fast *f, const int *r, struct trace_event *ev)
-{
-	if (!opt_int(f, r[R_PPID], &ev->ppid) || !opt_int(f, r[R_FORK_OF], &ev->fork_of))
-		return false;
-	if (r[R_EXE] >= 0 && !tok_str(f, r[R_EXE], &ev->exe))
-		return false;
-	int ai = r[R_ARGV];
-	if (ai < 0)
-		return true;
-	if (f->tok[ai].type != T_ARRAY)
-		return false;
-	int n = f->tok[ai].size;
-	ev->argv = arena_alloc(f->a, (size_t)(n ? n : 1) * sizeof(*ev->argv));
-	for (int i = 0, c = ai + 1; i < n; i++, c = f->next[c])
-		if (tok_str(f, c, &ev->argv[ev->argc]))
-			ev->argc++;
 	return true;
 }
 
 bool trace_parse_fast(const char *line, size_t len, struct trace_event *ev, struct arena *a)
 {
-	if (!plain_line(line, len))
-		return false;
-	struct tok tok[MAX_TOKENS];
-	struct fast f;
-	f.js = line;
-	f.len = len;
-	f.tok = tok;
-	f.ntok = 0;
-	f.a = a;
-	size_t pos = 0;
+	/* Only the objects' bookkeeping is set here: their values are written as keys are met. */
+	struct obj root, args, addrs[3];
+	root.ks = &root_set;
+	root.nested = &args;
+	args.ks = &arg_set;
+	args.nested = addrs;
+	for (int i = 0; i < 3; i++) {
+		addrs[i].ks = &addr_set;
+		addrs[i].nested = NULL;
+	}
+	struct scan s = {line};
+	struct val top;
 	/* The whole line must be exactly one object. */
-	if (scan_value(&f, &pos, 0) != 0 || tok[0].type != T_OBJECT || skip_ws(&f, pos) != len)
+	ws(&s);
+	if (*s.p != '{' || !scan_value(&s, 0, &root, &top))
+		return false;
+	ws(&s);
+	if (s.p != line + len)
 		return false;
 	trace_event_clear(ev);
-	int r[R_N];
-	int64_t v;
-	struct trace_str type;
-	if (!obj_keys(&f, 0, &root_index, r) || r[R_V] < 0 || !tok_int(&f, r[R_V], &v) || v != 1 ||
-	    r[R_TYPE] < 0 || !tok_str(&f, r[R_TYPE], &type))
+	if (!has(&root, R_V, V_INT) || root.v[R_V].i != 1 || !has(&root, R_TYPE, V_STRING))
 		return false;
-	if (trace_str_eq(type, "call"))
+	/* an escaped byte is none of these names' letters: such a type is unknown */
+	const struct val *type = &root.v[R_TYPE];
+	size_t tn = (size_t)(type->e - type->p);
+	if (tn == 4 && memcmp(type->p, "call", 4) == 0)
 		ev->type = TRACE_CALL;
-	else if (trace_str_eq(type, "proc"))
+	else if (tn == 4 && memcmp(type->p, "proc", 4) == 0)
 		ev->type = TRACE_PROC;
-	else if (trace_str_eq(type, "exit"))
+	else if (tn == 4 && memcmp(type->p, "exit", 4) == 0)
 		ev->type = TRACE_EXIT;
 	else
 		return true; /* TRACE_SKIP */
-	if (r[R_PID] < 0 || !tok_int(&f, r[R_PID], &ev->pid) || r[R_TS] < 0 ||
-	    !tok_int(&f, r[R_TS], &ev->ts_ns) || !opt_int(&f, r[R_TID], &ev->tid) ||
-	    !opt_int(&f, r[R_SEQ], &ev->seq))
+	if (!req_int(&root, R_PID, &ev->pid) || !req_int(&root, R_TS, &ev->ts_ns) ||
+	    !opt_int(&root, R_TID, &ev->tid) || !opt_int(&root, R_SEQ, &ev->seq))
 		return false;
 	switch (ev->type) {
 	case TRACE_CALL:
-		return fast_call(&f, r, ev);
+		return read_call(&root, &args, addrs, ev, a);
 	case TRACE_PROC:
-		return fast_proc(&f, r, ev);
+		return read_proc(&root, ev, a);
 	case TRACE_EXIT:
-		return opt_int(&f, r[R_STATUS], &ev->status);
+		return opt_int(&root, R_STATUS, &ev->status);
 	case TRACE_SKIP:
 		break;
 	}
