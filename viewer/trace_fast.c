@@ -111,6 +111,16 @@ static inline void ws(struct scan *s)
 		s->p++;
 }
 
+/* Whether the next token starts with c. The shim writes no blanks: they are looked for only
+ * when c is not there. */
+static inline bool next_is(struct scan *s, char c)
+{
+	if (*s->p == c)
+		return true;
+	ws(s);
+	return *s->p == c;
+}
+
 static inline bool is_escape(char c)
 {
 	switch (c) {
@@ -137,7 +147,7 @@ static inline bool is_escape(char c)
 static inline uint64_t string_stops(uint64_t w)
 {
 	const uint64_t a = w ^ (ones * '"'), b = w ^ (ones * '\\');
-	return (((a - ones) & ~a) | ((b - ones) & ~b) | ((w - ones * ' ') & ~w) | w) & high;
+	return (((a - ones) & ~a) | ((b - ones) & ~b) | (w - ones * ' ') | w) & high;
 }
 
 /* A string after its opening quote, eight bytes at a time; escapes limited to the short list
@@ -222,10 +232,11 @@ static inline bool scan_int(struct scan *s, struct val *v)
 
 static bool scan_compound(struct scan *s, int depth, struct obj *o, struct val *v);
 
-/* One value at s->p (after whitespace); o receives an object's known keys. */
-static inline bool scan_value(struct scan *s, int depth, struct obj *o, struct val *v)
+/* One value at s->p; o receives an object's known keys. Inlined in the loops over members and
+ * elements: the scalars, most values, then cost no call. */
+__attribute__((always_inline)) static inline bool scan_value(struct scan *s, int depth,
+							      struct obj *o, struct val *v)
 {
-	ws(s);
 	char c = *s->p;
 	if (c == '"') {
 		s->p++;
@@ -242,7 +253,7 @@ static inline bool scan_value(struct scan *s, int depth, struct obj *o, struct v
  */
 static inline bool scan_key(struct scan *s, struct val *key, uint64_t *w)
 {
-	if (*s->p != '"')
+	if (!next_is(s, '"'))
 		return false;
 	const char *p = ++s->p;
 	uint64_t word = load8(p), hit = string_stops(word);
@@ -256,8 +267,7 @@ static inline bool scan_key(struct scan *s, struct val *key, uint64_t *w)
 		return false;
 	}
 	*w = first_bytes(word, (size_t)(key->e - key->p));
-	ws(s);
-	if (*s->p != ':')
+	if (!next_is(s, ':'))
 		return false;
 	s->p++;
 	return true;
@@ -281,8 +291,7 @@ static bool scan_object(struct scan *s, int depth, struct obj *o, struct val *v)
 	v->p = s->p++;
 	if (o)
 		o->seen = 0;
-	ws(s);
-	if (*s->p == '}') {
+	if (next_is(s, '}')) {
 		v->e = ++s->p;
 		return true;
 	}
@@ -316,13 +325,11 @@ static bool scan_object(struct scan *s, int depth, struct obj *o, struct val *v)
 		}
 		if (!scan_value(s, depth + 1, nested, dst))
 			return false;
-		ws(s);
-		if (*s->p == ',') {
+		if (next_is(s, ',')) {
 			s->p++;
-			ws(s);
 			continue;
 		}
-		if (*s->p != '}')
+		if (!next_is(s, '}'))
 			return false;
 		v->e = ++s->p;
 		return true;
@@ -334,32 +341,36 @@ static bool scan_array(struct scan *s, int depth, struct val *v)
 	v->type = V_ARRAY;
 	v->p = s->p++;
 	v->count = 0;
-	ws(s);
-	if (*s->p == ']') {
+	if (next_is(s, ']')) {
 		v->e = ++s->p;
 		return true;
 	}
 	for (;;) {
 		struct val el;
+		ws(s);
 		if (!scan_value(s, depth + 1, NULL, &el))
 			return false;
 		v->count++;
-		ws(s);
-		if (*s->p == ',') {
+		if (next_is(s, ',')) {
 			s->p++;
 			continue;
 		}
-		if (*s->p != ']')
+		if (!next_is(s, ']'))
 			return false;
 		v->e = ++s->p;
 		return true;
 	}
 }
 
-/* Objects, arrays and literals: what scan_value does not read itself. */
+/* Objects, arrays and literals (and blanks before a value): what scan_value does not read
+ * itself. */
 static bool scan_compound(struct scan *s, int depth, struct obj *o, struct val *v)
 {
 	char c = *s->p;
+	if (c == ' ') {
+		ws(s);
+		return scan_value(s, depth, o, v);
+	}
 	if (depth > MAX_DEPTH)
 		return false;
 	if (c == '{')
