@@ -1,10 +1,9 @@
 /* tables: what the viewer knows about each call, protocol and errno, as data. */
 #include "tables.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-/* Sorted by name: looked up with bsearch for every event. */
+/* Sorted by name (the "other" entry last). */
 static const struct call_info calls[] = {
     {"accept", 'a', CK_ACCEPT, CL_LIFE, 0},
     {"accept4", 'a', CK_ACCEPT, CL_LIFE, 0},
@@ -41,27 +40,31 @@ static const struct call_info calls[] = {
 };
 #define NCALLS (sizeof(calls) / sizeof(calls[0]))
 
-struct key {
-	const char *s;
-	size_t n;
-};
+/* Where each first letter's names start in the sorted table, and every name's length: a lookup
+ * compares only names of the right first letter and length (this runs for every call line). */
+static unsigned char first_at[257], name_len[NCALLS];
 
-static int call_cmp(const void *k, const void *e)
+__attribute__((constructor)) static void calls_init(void)
 {
-	const struct key *key = k;
-	const struct call_info *ci = e;
-	/* strncmp stops at the table name's NUL; a longer key then compares greater */
-	int c = strncmp(key->s, ci->name, key->n);
-	if (c)
-		return c;
-	return ci->name[key->n] ? -1 : 0;
+	size_t i = 0;
+	for (int c = 0; c <= 256; c++) {
+		while (i < NCALLS - 1 && (unsigned char)calls[i].name[0] < c)
+			i++;
+		first_at[c] = (unsigned char)i;
+	}
+	for (i = 0; i < NCALLS; i++)
+		name_len[i] = (unsigned char)strlen(calls[i].name);
 }
 
 const struct call_info *tables_call(const char *name, size_t len)
 {
-	struct key k = {name, len};
-	const struct call_info *ci = bsearch(&k, calls, NCALLS - 1, sizeof(calls[0]), call_cmp);
-	return ci ? ci : &calls[NCALLS - 1];
+	if (len) {
+		unsigned char c = (unsigned char)name[0];
+		for (size_t i = first_at[c]; i < first_at[c + 1]; i++)
+			if (name_len[i] == len && memcmp(calls[i].name, name, len) == 0)
+				return &calls[i];
+	}
+	return &calls[NCALLS - 1];
 }
 
 size_t tables_call_index(const struct call_info *ci)
