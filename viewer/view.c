@@ -342,7 +342,10 @@ int cmd_view(int argc, char **argv)
 		goto out;
 	}
 	const struct trace_event *ev;
-	/* First pass: the time span (and the bad lines, reported once). */
+	/* First pass: the time span (and the bad lines, reported once). Only the detail listing
+	 * and the HTML page show arguments: the timeline does without their JSON text, as the
+	 * first pass does. Set while no reading thread runs. */
+	trace_keep_json = false;
 	o.t0 = INT64_MAX;
 	o.t1 = INT64_MIN;
 	while ((ev = stream_next(&s))) {
@@ -363,6 +366,7 @@ int cmd_view(int argc, char **argv)
 
 	FILE *hf = NULL;
 	bool detail = o.nlanes || o.nlane_ids;
+	trace_keep_json = html || detail;
 	struct lane_ops ops = {0};
 	if (html) {
 		hf = fopen(html, "w");
