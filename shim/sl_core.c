@@ -94,6 +94,7 @@ static bool line_open(struct sl_call *c, const char *type, uint64_t mono_ns)
  * none and makes its own, identical one. */
 static SL_TLS char tls_call_head[64];
 static SL_TLS size_t tls_call_head_len;
+static SL_TLS struct sl_ts_cache tls_ts;
 
 static bool call_line_open(struct sl_call *c)
 {
@@ -116,7 +117,8 @@ static bool call_line_open(struct sl_call *c)
 	b->len = tls_call_head_len;
 	b->comma[0] = true;
 	sl_kv_uint(b, "seq", atomic_fetch_add(&seq_next, 1));
-	sl_kv_uint(b, "ts_ns", real_base_ns + (c->t0 - mono_base_ns));
+	sl_key(b, "ts_ns");
+	sl_put_ts(b, real_base_ns + (c->t0 - mono_base_ns), &tls_ts);
 	return true;
 }
 

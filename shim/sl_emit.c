@@ -3,6 +3,7 @@
 #include "sl_emit.h"
 
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/un.h>
 
@@ -124,6 +125,42 @@ void sl_put_u64(struct sl_buf *b, unsigned long long v)
 	}
 	put_digits_tail(end, (uint32_t)v);
 	b->len += n;
+}
+
+/* A timestamp in nanoseconds: the seconds' digits change once a second, so a thread keeps
+ * them as text and writes only the nine digits below. A signal handler may refill the cache
+ * in between; the seconds are read again after the copy, and on a change the digits are
+ * made afresh. */
+void sl_put_ts(struct sl_buf *b, unsigned long long ns, struct sl_ts_cache *tc)
+{
+	unsigned long long sec = ns / 1000000000ULL;
+	uint32_t frac = (uint32_t)(ns - sec * 1000000000ULL);
+	if (sec == 0 || b->over || b->cap - b->len < 32) {
+		sl_put_u64(b, ns);
+		return;
+	}
+	volatile unsigned long long *cached = &tc->sec;
+	if (*cached != sec) {
+		*cached = 0;
+		atomic_signal_fence(memory_order_seq_cst);
+		struct sl_buf t;
+		sl_buf_init(&t, tc->text, sizeof(tc->text) + SL_LINE_RESERVE);
+		sl_put_u64(&t, sec);
+		tc->len = (unsigned char)t.len;
+		atomic_signal_fence(memory_order_seq_cst);
+		*cached = sec;
+	}
+	char *p = b->p + b->len;
+	size_t n = tc->len;
+	memcpy(p, tc->text, sizeof(tc->text));
+	atomic_signal_fence(memory_order_seq_cst);
+	if (*cached != sec) {
+		sl_put_u64(b, ns);
+		return;
+	}
+	p[n] = (char)('0' + frac / 100000000u);
+	put_digits8(p + n + 1, frac % 100000000u);
+	b->len += n + 9;
 }
 
 void sl_put_i64(struct sl_buf *b, long long v)

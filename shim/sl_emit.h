@@ -42,6 +42,12 @@ void sl_finish(struct sl_buf *b);
 void sl_kv_bool(struct sl_buf *b, const char *key, bool v);
 void sl_put_u64(struct sl_buf *b, unsigned long long v);
 void sl_put_i64(struct sl_buf *b, long long v);
+struct sl_ts_cache {
+	unsigned long long sec; /* 0: empty */
+	unsigned char len;
+	char text[24];
+};
+void sl_put_ts(struct sl_buf *b, unsigned long long ns, struct sl_ts_cache *tc);
 void sl_put_jstr(struct sl_buf *b, const char *s, size_t n);
 
 /* A key (NULL: an array element) with the comma before it. Inline, so that the length of a

@@ -370,20 +370,26 @@ static void pwrite_all(int fd, const char *line, size_t len, uint64_t off)
  * tail before its head): a writer killed in the middle leaves NUL, a prefix of the line,
  * then the newlines that were there, which readers take as one unfinished line and blank
  * lines. */
-typedef uint64_t __attribute__((aligned(1), may_alias)) unaligned_u64;
+typedef char __attribute__((vector_size(16), aligned(1), may_alias)) unaligned_v16;
 
 static void copy_line(char *dst, const char *line, size_t len)
 {
 	dst[0] = '\0';
 	atomic_signal_fence(memory_order_seq_cst);
 	size_t i = 1;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-		memcpy(&w, line + i, 8);
-		*(volatile unaligned_u64 *)(dst + i) = w;
+	unaligned_v16 w;
+	for (; i + 16 <= len; i += 16) {
+		memcpy(&w, line + i, 16);
+		*(volatile unaligned_v16 *)(dst + i) = w;
 	}
-	for (; i < len; i++)
-		((volatile char *)dst)[i] = line[i];
+	if (i < len && len >= 17) {
+		/* The last 16 bytes, overlapping what is already there with the same bytes. */
+		memcpy(&w, line + len - 16, 16);
+		*(volatile unaligned_v16 *)(dst + len - 16) = w;
+	} else {
+		for (; i < len; i++)
+			((volatile char *)dst)[i] = line[i];
+	}
 	atomic_signal_fence(memory_order_seq_cst);
 	((volatile char *)dst)[0] = line[0];
 }
