@@ -195,32 +195,45 @@ static inline uint64_t eight_digits(uint64_t w)
 	       32;
 }
 
-/*
- * Integers only, within int64_t; a fraction or exponent is jansson's to read. Eight digits at
- * a time (timestamps have 19, most numbers fewer than eight): the run of digits in a word is
- * measured, moved to the top (as leading zeros below it) and converted in one go.
- */
-static inline bool scan_int(struct scan *s, struct val *v)
+/* The digits of an integer after its first eight (timestamps have 19), eight at a time. */
+static bool long_int(const char **pp, uint64_t *u)
 {
 	static const uint64_t pow10[9] = {1,	  10,	   100,	     1000,     10000,
 					  100000, 1000000, 10000000, 100000000};
-	const char *p = s->p;
-	bool neg = *p == '-';
-	p += neg;
-	const char *d0 = p;
-	uint64_t u = 0;
+	const char *p = *pp, *d0 = p - 8;
 	unsigned n;
 	do {
 		uint64_t w = load8(p);
 		n = leading_digits(w);
 		if (n)
-			u = u * pow10[n] + eight_digits((w - ones * '0') << (8 * (8 - n)));
+			*u = *u * pow10[n] + eight_digits((w - ones * '0') << (8 * (8 - n)));
 		p += n;
 	} while (n == 8 && p - d0 <= 19);
-	size_t digits = (size_t)(p - d0);
+	*pp = p;
 	/* 19 digits always fit in uint64_t, so the int64_t limit is one comparison */
-	if (digits == 0 || digits > 19 || (*d0 == '0' && digits > 1) || u > INT64_MAX ||
-	    *p == '.' || *p == 'e' || *p == 'E')
+	return p - d0 <= 19 && *u <= INT64_MAX;
+}
+
+/*
+ * Integers only, within int64_t. The run of digits in a word is measured, moved to the top (as
+ * leading zeros below it) and converted in one go: most numbers take one word. A fraction or
+ * exponent is jansson's to read: '.', 'e' or 'E' after the digits fails the test for what
+ * follows a value, in the caller.
+ */
+static inline bool scan_int(struct scan *s, struct val *v)
+{
+	const char *p = s->p;
+	bool neg = *p == '-';
+	p += neg;
+	if (*p == '0' && (unsigned char)(p[1] - '0') < 10) /* a leading zero */
+		return false;
+	uint64_t w = load8(p);
+	unsigned n = leading_digits(w);
+	if (!n)
+		return false;
+	uint64_t u = eight_digits((w - ones * '0') << (8 * (8 - n)));
+	p += n;
+	if (n == 8 && !long_int(&p, &u))
 		return false;
 	v->type = V_INT;
 	v->p = s->p;
