@@ -131,20 +131,14 @@ void lane_release(struct lane_table *t, struct lane *l)
 
 static struct lane_proc *proc_find(struct lane_table *t, int64_t pid)
 {
-	/* A process's lines come in runs (over half of the lines follow one of the same pid):
-	 * the last one found spares the walk through a table that outgrows the caches. */
-	if (t->last_proc && t->last_proc->pid == pid)
-		return t->last_proc;
 	for (struct lane_proc *p = t->phash[hash2((uint64_t)pid, 0, t->phash_n)]; p; p = p->hnext)
 		if (p->pid == pid)
-			return t->last_proc = p;
+			return p;
 	return NULL;
 }
 
 static void proc_unhash(struct lane_table *t, struct lane_proc *old)
 {
-	if (t->last_proc == old)
-		t->last_proc = NULL;
 	struct lane_proc **pp = &t->phash[hash2((uint64_t)old->pid, 0, t->phash_n)];
 	while (*pp && *pp != old)
 		pp = &(*pp)->hnext;

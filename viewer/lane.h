@@ -101,7 +101,6 @@ struct lane_table {
 	size_t lhash_n, nkeys;
 	struct lane_proc **phash;
 	size_t phash_n;
-	struct lane_proc *last_proc; /* the last one proc_find found, while it is in phash */
 	struct lane_proc *procs, *procs_tail;
 	uint32_t nlanes, nprocs, nconns;
 	size_t live; /* lanes allocated now */
