@@ -73,12 +73,15 @@ struct keyset {
 	int8_t slot[64];
 };
 
+/* The most keys a set has (the top level's): one bit each in obj.seen. */
+#define MAX_KNOWN 18
+
 /* The values of one object's known keys, valid where their bit is set in seen. */
 struct obj {
 	const struct keyset *ks;
 	struct obj *nested;
 	uint32_t seen;
-	struct val v[18];
+	struct val v[MAX_KNOWN];
 };
 
 static inline bool seen(const struct obj *o, int k)
@@ -583,6 +586,8 @@ static struct key root_keys[R_N] = {
     [R_ARGV] = KEY("argv"),    [R_FORK_OF] = KEY("fork_of"), [R_STATUS] = KEY("status"),
 };
 static struct keyset root_set = {root_keys, R_N, 0, {0}};
+_Static_assert(R_N <= MAX_KNOWN && G_N <= MAX_KNOWN && A_N <= MAX_KNOWN && MAX_KNOWN <= 32,
+	       "every known key needs a value and a bit in struct obj");
 
 /*
  * Each key's first word, and a multiplier that sends every key of a set to a slot of its own
