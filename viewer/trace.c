@@ -94,8 +94,12 @@ bool trace_parse(const char *line, size_t len, struct trace_event *ev, struct ar
 		ev->type = TRACE_SKIP;
 		return true;
 	}
-	if (trace_parser == TRACE_PARSER_AUTO && trace_parse_fast(line, len, ev, a))
+	if (trace_parser != TRACE_PARSER_JANSSON && trace_parse_fast(line, len, ev, a))
 		return true;
+	if (trace_parser == TRACE_PARSER_FAST) {
+		sb_printf(why, "the fast scanner leaves this line to jansson");
+		return false;
+	}
 	arena_reset(a);
 	return trace_parse_jansson(line, len, ev, a, why);
 }

@@ -78,8 +78,10 @@ void arena_reset(struct arena *a);
 void arena_free(struct arena *a);
 
 enum trace_parser {
-	TRACE_PARSER_AUTO,    /* jsmn fast path, jansson decides whatever the fast path cannot */
+	TRACE_PARSER_AUTO,    /* the fast scanner, jansson decides whatever the scanner cannot */
 	TRACE_PARSER_JANSSON, /* jansson for every line (for differential tests) */
+	TRACE_PARSER_FAST,    /* the scanner alone; what it leaves to jansson is reported (for
+			       * tests: the shim's own lines must all take the fast path) */
 };
 extern enum trace_parser trace_parser;
 /* Whether events carry args_json and bt_json (stats does without, and is faster for it). */
