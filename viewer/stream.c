@@ -12,9 +12,25 @@
 /* Past this many messages a damaged gigabyte would only flood the terminal. */
 #define MAX_REPORTS 50
 
+/* Threads runnable right now, ourselves included (the fourth field of /proc/loadavg,
+ * "running/total"), or -1 when it cannot be read. */
+static long runnable_now(void)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	if (!f)
+		return -1;
+	long running = -1;
+	if (fscanf(f, "%*s %*s %*s %ld/", &running) != 1)
+		running = -1;
+	fclose(f);
+	return running;
+}
+
 /*
  * A reading thread pays only when a core is idle to run it: on a busy machine the hand-over
- * costs more than it saves (measured: docs/performance.md). SOCKLENS_THREADS=1 or 0 decides.
+ * costs more than it saves (measured: docs/performance.md). Whether one is idle is asked of
+ * the scheduler's count of runnable threads now, three times a millisecond apart; the load
+ * average would still count a job that ended seconds ago. SOCKLENS_THREADS=1 or 0 decides.
  */
 static bool use_threads(void)
 {
@@ -22,8 +38,21 @@ static bool use_threads(void)
 	if (th && *th)
 		return strcmp(th, "0") != 0;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	double load[1];
-	return cpus >= 2 && getloadavg(load, 1) == 1 && load[0] + 1.0 <= (double)cpus;
+	if (cpus < 2)
+		return false;
+	long most = 0;
+	for (int i = 0; i < 3; i++) {
+		long r = runnable_now();
+		if (r < 0) {
+			double load[1];
+			return getloadavg(load, 1) == 1 && load[0] + 1.0 <= (double)cpus;
+		}
+		if (r > most)
+			most = r;
+		if (i < 2)
+			usleep(1000);
+	}
+	return most + 1 <= cpus;
 }
 
 /* Every slot free, nothing waiting; the reading thread is not running. */
