@@ -1,18 +1,20 @@
 #!/bin/bash
 # make bench: each workload untraced (A), under socklens (B), under socklens with its write()
 # sink (W: SOCKLENS_SINK=write) and under strace (C), in rounds interleaved A B W C A B W C...,
-# medians per mode, ratios to A. Prints one Markdown table and
+# medians per mode; a mode's ratio to A is the median of its per-round ratios (each against the
+# untraced run of the same round, so that the machine's drifts cancel). Prints one Markdown table and
 # writes it to bench/results/YYYY-MM-DD.md (and latest.md). Loopback only, ports chosen at run
 # time, every process started here stopped by its pid.
 set -u
 BUILD=${BUILD:-$(pwd)/build}
-ROUNDS=${ROUNDS:-5}              # rounds of the small workloads
-SERVER_ROUNDS=${SERVER_ROUNDS:-5} # rounds of redis and nginx
+ROUNDS=${ROUNDS:-7}              # rounds of the small workloads
+SERVER_ROUNDS=${SERVER_ROUNDS:-7} # rounds of redis and nginx
 PP_N=${PP_N:-20000}              # ping-pong round trips
 UDP_N=${UDP_N:-20000}
 CHURN_N=${CHURN_N:-3000}         # connections
 REDIS_N=${REDIS_N:-40000}        # requests per redis-benchmark test (SET, then GET)
-WRK_SECS=${WRK_SECS:-3}
+WRK_SECS=${WRK_SECS:-2}
+VIEW_RUNS=${VIEW_RUNS:-5}        # runs of each viewer command
 VIEW_N=${VIEW_N:-1000000}
 SHIM=$BUILD/libsocklens.so
 B=$BUILD/bench
@@ -32,7 +34,13 @@ trap 'exit 130' INT TERM
 
 say() { printf '%s\n' "$*" >&2; }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# Median of the numbers read (a round that failed left "nan" and does not count).
+median() { grep -E '^[0-9]+(\.[0-9]+)?$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.10g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# paired_ratio A_FILE X_FILE: the median over rounds of X/A, line by line (one line a round).
+paired_ratio() {
+	paste -d' ' "$1" "$2" | awk '$1 + 0 > 0 && $2 + 0 > 0 && $1 ~ /^[0-9.]+$/ && $2 ~ /^[0-9.]+$/ { print $2 / $1 }' | median
+}
 
 # A TCP port on 127.0.0.1 nothing listens on right now.
 free_port() {
@@ -128,7 +136,10 @@ micro() { # NAME UNIT CMD...
 	for r in $(seq 1 "$ROUNDS"); do
 		for m in A B W C; do
 			local out
-			out=$(run_mode "$m" "$@" 2> "$d/err") || { say "$name ($m) failed: $(head -3 "$d/err")"; continue; }
+			out=$(run_mode "$m" "$@" 2> "$d/err") || {
+				say "$name ($m) failed: $(head -3 "$d/err")"
+				echo nan >> "$d/$m.us"; echo nan >> "$d/$m.cpu"; continue
+			}
 			local ns ops calls scalls cpu
 			ns=$(sed -n 's/^ns=\([0-9]*\).*/\1/p' <<< "$out")
 			ops=$(sed -n 's/.*ops=\([0-9]*\).*/\1/p' <<< "$out")
@@ -152,18 +163,18 @@ micro() { # NAME UNIT CMD...
 	row "$name" "$unit" time "$d"
 }
 
-# row NAME UNIT time|rate DIR: per mode, the median and its ratio to untraced, the median CPU
-# time and its ratio, and the trace figures of the last round, into $RESULTS.
+# row NAME UNIT time|rate DIR: per mode, the median and its paired ratio to untraced, the
+# median CPU time and its paired ratio, and the trace figures of the last round, into $RESULTS.
 row() {
-	local name=$1 unit=$2 kind=$3 d=$4 a ca m
-	a=$(median < "$d/A.us")
-	ca=$( [ -f "$d/A.cpu" ] && median < "$d/A.cpu" || echo -)
+	local name=$1 unit=$2 kind=$3 d=$4 m
 	for m in A B W C; do
 		local v r c rc f
 		v=$( [ -s "$d/$m.us" ] && median < "$d/$m.us" || echo -)
-		r=$(awk -v a="$a" -v x="$v" 'BEGIN { if (a + 0 > 0 && x + 0 > 0) printf "%.2f", x / a; else printf "-" }')
+		r=$( [ -s "$d/$m.us" ] && paired_ratio "$d/A.us" "$d/$m.us" || echo -)
+		r=$(awk -v x="$r" 'BEGIN { if (x + 0 > 0) printf "%.2f", x; else printf "-" }')
 		c=$( [ -s "$d/$m.cpu" ] && median < "$d/$m.cpu" || echo -)
-		rc=$(awk -v a="$ca" -v x="$c" 'BEGIN { if (a + 0 > 0 && x + 0 > 0) printf "%.2f", x / a; else printf "-" }')
+		rc=$( [ -s "$d/$m.cpu" ] && paired_ratio "$d/A.cpu" "$d/$m.cpu" || echo -)
+		rc=$(awk -v x="$rc" 'BEGIN { if (x + 0 > 0) printf "%.2f", x; else printf "-" }')
 		f=$(cat "$d/$m.fig" 2>/dev/null || echo "- - -")
 		echo "$name|$unit|$m|$v|$r|$c|$rc|$f" >> "$RESULTS"
 	done
@@ -180,7 +191,8 @@ redis_once() { # MODE DIR -> rps into DIR/MODE.us, figures into DIR/MODE.fig
 		--protected-mode no > /dev/null 2>&1 &
 	WRAP_PID=$!
 	if ! wait_port "$port"; then
-		say "redis ($m) did not start: $(tail -2 "$d/redis.log" 2>/dev/null)"; stop_pid "$WRAP_PID"; WRAP_PID=; return
+		say "redis ($m) did not start: $(tail -2 "$d/redis.log" 2>/dev/null)"; stop_pid "$WRAP_PID"; WRAP_PID=
+		echo nan >> "$d/$m.us"; echo nan >> "$d/$m.cpu"; return
 	fi
 	SERVER_PID=$(cat "$d/redis.pid" 2>/dev/null)
 	local csv t0 t1
@@ -193,7 +205,7 @@ redis_once() { # MODE DIR -> rps into DIR/MODE.us, figures into DIR/MODE.fig
 	SERVER_PID= WRAP_PID=
 	# Requests per second over both tests: 2N requests in the sum of the two tests' times.
 	sed -n 's/^"\(SET\|GET\)","\([0-9.]*\)".*/\2/p' <<< "$csv" |
-		awk '{ t += 1 / $1; n++ } END { if (n == 2) printf "%.0f\n", 2 / t }' >> "$d/$m.us"
+		awk '{ t += 1 / $1; n++ } END { if (n == 2) printf "%.0f\n", 2 / t; else print "nan" }' >> "$d/$m.us"
 	if [ "$m" != A ]; then
 		read -r lines bpl tcalls torn <<< "$(trace_figures "$m" "$TRACE")"
 		# What the clients received: "+OK\r\n" per SET, "$16\r\n" + 16 bytes + "\r\n" per GET.
@@ -236,7 +248,8 @@ nginx_once() {
 	run_mode "$m" nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log" > /dev/null 2>&1 &
 	WRAP_PID=$!
 	if ! wait_port "$port"; then
-		say "nginx ($m) did not start: $(tail -2 "$d/error.log" 2>/dev/null)"; stop_pid "$WRAP_PID"; WRAP_PID=; return
+		say "nginx ($m) did not start: $(tail -2 "$d/error.log" 2>/dev/null)"; stop_pid "$WRAP_PID"; WRAP_PID=
+		echo nan >> "$d/$m.us"; echo nan >> "$d/$m.cpu"; return
 	fi
 	SERVER_PID=$(cat "$d/nginx.pid" 2>/dev/null)
 	local out t0 t1
@@ -250,11 +263,14 @@ nginx_once() {
 	rps=$(sed -n 's/^wrk_rps=\([0-9.]*\).*/\1/p' <<< "$out")
 	bytes=$(sed -n 's/.*wrk_bytes=\([0-9]*\).*/\1/p' <<< "$out")
 	errs=$(sed -n 's/.*wrk_errors=\([0-9]*\).*/\1/p' <<< "$out")
-	[ -n "$rps" ] && [ "${errs:-1}" = 0 ] && echo "$rps" >> "$d/$m.us"
+	if [ -n "$rps" ] && [ "${errs:-1}" = 0 ]; then echo "$rps"; else echo nan; fi >> "$d/$m.us"
 	local reqs
 	reqs=$(sed -n 's/.*wrk_requests=\([0-9]*\).*/\1/p' <<< "$out")
-	[ -n "$reqs" ] && [ "$reqs" -gt 0 ] &&
-		awk -v t=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$reqs" 'BEGIN { printf "%.2f\n", t / hz * 1e6 / n }' >> "$d/$m.cpu"
+	if [ -n "$reqs" ] && [ "$reqs" -gt 0 ]; then
+		awk -v t=$((t1 - t0)) -v hz="$CLK_TCK" -v n="$reqs" 'BEGIN { printf "%.2f\n", t / hz * 1e6 / n }'
+	else
+		echo nan
+	fi >> "$d/$m.cpu"
 	if [ "$m" != A ] && [ -n "$bytes" ]; then
 		read -r lines bpl tcalls torn <<< "$(trace_figures "$m" "$TRACE")"
 		local got ok
@@ -295,19 +311,32 @@ viewer() {
 	local lines bytes
 	lines=$(wc -l < "$d/trace.jsonl"); bytes=$(wc -c < "$d/trace.jsonl")
 	VIEW_INFO="generated trace: $lines lines, $((bytes / lines)) bytes/line"
-	for cmd in stats view; do
-		for r in 1 2 3; do
-			"$B/rusage" "$sl" "$cmd" "$d/trace.jsonl" > /dev/null 2> "$d/$cmd.err"
+	# Each command in one thread (SOCKLENS_THREADS=0) and as it runs by default (a reading
+	# thread when a CPU is free), the runs of all four interleaved.
+	local runs=("stats|0" "stats|" "view|0" "view|") r run
+	for r in $(seq 1 "$VIEW_RUNS"); do
+		for run in "${runs[@]}"; do
+			local cmd=${run%|*} th=${run#*|} key=${run//|/-}
+			local args=("$cmd")
+			[ "$cmd" = view ] && args=(view --width 120)
+			SOCKLENS_THREADS=$th "$B/rusage" "$sl" "${args[@]}" "$d/trace.jsonl" > /dev/null 2> "$d/$key.err"
 			local ns rss
-			ns=$(sed -n 's/.*ns=\([0-9]*\) maxrss_kib=\([0-9]*\).*/\1/p' "$d/$cmd.err" | tail -1)
-			rss=$(sed -n 's/.*maxrss_kib=\([0-9]*\).*/\1/p' "$d/$cmd.err" | tail -1)
+			ns=$(sed -n 's/.*ns=\([0-9]*\) maxrss_kib=\([0-9]*\).*/\1/p' "$d/$key.err" | tail -1)
+			rss=$(sed -n 's/.*maxrss_kib=\([0-9]*\).*/\1/p' "$d/$key.err" | tail -1)
 			[ -n "$ns" ] || continue
-			awk -v n="$ns" -v c="$VIEW_N" 'BEGIN { printf "%.0f\n", c / (n / 1e9) }' >> "$d/$cmd.eps"
-			echo "$rss" >> "$d/$cmd.rss"
+			awk -v n="$ns" -v c="$VIEW_N" 'BEGIN { printf "%.0f\n", c / (n / 1e9) }' >> "$d/$key.eps"
+			echo "$rss" >> "$d/$key.rss"
 		done
-		local eps rss
-		eps=$(median < "$d/$cmd.eps" 2>/dev/null); rss=$(median < "$d/$cmd.rss" 2>/dev/null)
-		echo "$cmd|$eps|$rss" >> "$d/viewer.rows"
+	done
+	for run in "${runs[@]}"; do
+		local cmd=${run%|*} th=${run#*|} key=${run//|/-} label eps best rss
+		label="socklens $cmd"
+		[ "$cmd" = view ] && label="socklens view --width 120"
+		if [ "$th" = 0 ]; then label="$label, one thread"; else label="$label, default"; fi
+		eps=$(median < "$d/$key.eps" 2>/dev/null)
+		best=$(sort -g "$d/$key.eps" 2>/dev/null | tail -1)
+		rss=$(sort -g "$d/$key.rss" 2>/dev/null | tail -1)
+		echo "$label|$eps|$best|$rss" >> "$d/viewer.rows"
 	done
 }
 
@@ -332,7 +361,7 @@ mkdir -p "$OUTDIR"
 	echo
 	echo "- machine: $(uname -srm), $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
 	echo "- socklens $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo '?'), $(cc --version | head -1), $(strace -V | head -1)"
-	echo "- rounds: $ROUNDS (small workloads), $SERVER_ROUNDS (servers), interleaved untraced / socklens / socklens with the write() sink / strace; medians; took $((T1 - T0)) s"
+	echo "- rounds: $ROUNDS (small workloads), $SERVER_ROUNDS (servers), interleaved untraced / socklens / socklens with the write() sink / strace; medians and paired ratios; took $((T1 - T0)) s"
 	echo "- load before the run: $LOAD0"
 	echo "- strace: \`strace ${STRACE_ARGS[*]} FILE\`; socklens: defaults (64-byte payload previews, no backtraces)"
 	echo
@@ -347,22 +376,24 @@ mkdir -p "$OUTDIR"
 		echo "| $name | $unit | $local_label | $v | $r | $c | $rc | $fl | $fb | $fok |"
 	done < "$RESULTS"
 	echo
-	echo "Small workloads: time per operation (round trip, connection), lower is better; ×untraced is"
-	echo "traced / untraced. Servers: requests per second, higher is better; ×untraced is the share of"
-	echo "the untraced throughput kept. CPU is user + system time of the workload's processes (for the"
-	echo "servers, of the server's processes per request), not of strace itself, so strace's CPU ratio"
-	echo "understates its cost. Trace figures are from the last"
-	echo "round; see docs/performance.md for what each one means."
+	echo "Small workloads: time per operation (round trip, connection), lower is better. Servers:"
+	echo "requests per second, higher is better. \"median\" is the median over the rounds; ×untraced is"
+	echo "the median over the rounds of traced / untraced of the same round (so, for the servers, the"
+	echo "share of the untraced throughput kept), which cancels the machine's slow drifts. CPU is"
+	echo "user + system time of the workload's processes (for the servers, of the server's processes"
+	echo "per request), not of strace itself, so strace's CPU ratio understates its cost. Trace"
+	echo "figures are from the last round; see docs/performance.md for what each one means."
 	echo
 	echo "## Viewer"
 	echo
 	if [ -f "$WORK/viewer/viewer.rows" ]; then
-		echo "$VIEW_INFO; median of 3 runs."
+		echo "$VIEW_INFO; $VIEW_RUNS runs of each command, interleaved. Events are the trace's calls"
+		echo "($VIEW_N); \"default\" uses a reading thread when a CPU is free at the start."
 		echo
-		echo "| command | events/s | peak RSS (MiB) |"
-		echo "|---|---:|---:|"
-		while IFS='|' read -r cmd eps rss; do
-			echo "| socklens $cmd | $eps | $(awk -v k="$rss" 'BEGIN { printf (k == k + 0) ? "%.1f" : "-", k / 1024 }') |"
+		echo "| command | events/s, median | events/s, best | peak RSS (MiB), largest |"
+		echo "|---|---:|---:|---:|"
+		while IFS='|' read -r label eps best rss; do
+			echo "| $label | $eps | $best | $(awk -v k="$rss" 'BEGIN { printf (k == k + 0) ? "%.1f" : "-", k / 1024 }') |"
 		done < "$WORK/viewer/viewer.rows"
 	else
 		grep '^viewer|' "$RESULTS" | cut -d'|' -f3 | sed 's/^/- /'
