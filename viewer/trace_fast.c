@@ -63,12 +63,14 @@ struct key {
 	size_t n;
 	int nested;
 	uint64_t w;
+	uint64_t text[2], mask[2]; /* the key, its closing quote and ':', as read by load8 */
 };
 
 /* Keys found by one multiplication: slot[(w * mul) >> 58] is the only candidate. */
 struct keyset {
 	struct key *k;
 	int n;
+	int id; /* its row in follows */
 	uint64_t mul;
 	int8_t slot[64];
 };
@@ -264,13 +266,11 @@ __attribute__((always_inline)) static inline bool scan_value(struct scan *s, int
 }
 
 /*
- * A key and its ':'. Most keys are short and plain: one word holds the whole key and its
- * closing quote.
+ * A key at its opening quote, and its ':'. Most keys are short and plain: one word holds the
+ * whole key and its closing quote.
  */
 static inline bool scan_key(struct scan *s, struct val *key, uint64_t *w)
 {
-	if (!next_is(s, '"'))
-		return false;
 	const char *p = ++s->p;
 	uint64_t word = load8(p), hit = string_stops(word);
 	size_t n = hit ? (size_t)__builtin_ctzll(hit) / 8 : 8;
@@ -290,6 +290,24 @@ static inline bool scan_key(struct scan *s, struct val *key, uint64_t *w)
 }
 
 /*
+ * The known key that followed each known key the last time (and, in the last column, the one
+ * that came first), per set: lines of one kind write their keys in the same order, so the
+ * key expected next is compared in one or two words before any key is scanned and looked up.
+ * Per thread, since reading threads share the sets; only a guess, so it starts anywhere.
+ */
+enum { SET_ADDR, SET_ARGS, SET_ROOT, NSETS };
+static _Thread_local int8_t follows[NSETS][MAX_KNOWN + 1];
+
+/* Whether known key k is at p (after the opening quote), directly followed by ':'. */
+static inline bool key_at(const struct key *k, const char *p)
+{
+	/* The second word is read only after the first matched eight bytes of the key, none of
+	 * them the line's NUL: it ends within TRACE_PAD. */
+	return (load8(p) & k->mask[0]) == k->text[0] &&
+	       (k->n + 2 <= 8 || (load8(p + 8) & k->mask[1]) == k->text[1]);
+}
+
+/*
  * An object at '{'. With o, its known keys' values are kept in o (a known key given twice is
  * jansson's: it keeps the last one). Below the top level every key is checked against the
  * others, and a key with an escape goes to jansson, so that the canonical text (canon) can be
@@ -297,12 +315,14 @@ static inline bool scan_key(struct scan *s, struct val *key, uint64_t *w)
  */
 static bool scan_object(struct scan *s, int depth, struct obj *o, struct val *v)
 {
+	/* Keys of no known slot, to find duplicates (a known key's twin is found by its bit). */
 	struct {
 		const char *s;
 		size_t n;
 		uint64_t w;
 	} keys[MAX_KEYS];
-	int nkeys = 0;
+	int nkeys = 0, nother = 0, prev = MAX_KNOWN;
+	int8_t *next_known = o ? follows[o->ks->id] : NULL;
 	v->type = V_OBJECT;
 	v->p = s->p++;
 	if (o)
@@ -312,29 +332,39 @@ static bool scan_object(struct scan *s, int depth, struct obj *o, struct val *v)
 		return true;
 	}
 	for (;;) {
-		struct val key;
-		uint64_t w;
-		if (!scan_key(s, &key, &w))
+		if (!next_is(s, '"') || (depth > 0 && nkeys++ == MAX_KEYS))
 			return false;
-		size_t n = (size_t)(key.e - key.p);
-		if (depth > 0) {
-			if (key.esc || nkeys == MAX_KEYS)
+		int k = -1;
+		if (o && key_at(&o->ks->k[next_known[prev]], s->p + 1)) {
+			k = next_known[prev];
+			s->p += o->ks->k[k].n + 3;
+		} else {
+			struct val key;
+			uint64_t w;
+			if (!scan_key(s, &key, &w))
 				return false;
-			for (int i = 0; i < nkeys; i++)
-				if (key_same(keys[i].w, keys[i].s, keys[i].n, w, key.p, n))
+			size_t n = (size_t)(key.e - key.p);
+			k = o ? key_find(o->ks, key.p, n, w) : -1;
+			if (depth > 0 && k < 0) {
+				if (key.esc)
 					return false;
-			keys[nkeys].s = key.p;
-			keys[nkeys].n = n;
-			keys[nkeys].w = w;
-			nkeys++;
+				for (int i = 0; i < nother; i++)
+					if (key_same(keys[i].w, keys[i].s, keys[i].n, w, key.p, n))
+						return false;
+				keys[nother].s = key.p;
+				keys[nother].n = n;
+				keys[nother].w = w;
+				nother++;
+			}
 		}
 		struct val other, *dst = &other;
 		struct obj *nested = NULL;
-		int k = o ? key_find(o->ks, key.p, n, w) : -1;
 		if (k >= 0) {
 			if (seen(o, k))
 				return false;
 			o->seen |= 1u << k;
+			next_known[prev] = (int8_t)k;
+			prev = k;
 			dst = &o->v[k];
 			if (o->ks->k[k].nested)
 				nested = &o->nested[o->ks->k[k].nested - 1];
@@ -522,8 +552,11 @@ static struct trace_str canon(const struct val *v, struct arena *a)
 
 /* ---- the keys the viewer reads ---- */
 
-#define KEY(name)         {name, sizeof(name) - 1, 0, 0}
-#define NESTED(name, obj) {name, sizeof(name) - 1, obj, 0}
+/* A key, its quote and ':' must fit the two words key_at compares: a longer one fails to
+ * compile (an array of negative size). */
+#define KEY_LEN(name)     (sizeof(name) - 1 + 0 * sizeof(char[sizeof(name) + 1 <= 16 ? 1 : -1]))
+#define KEY(name)         {name, KEY_LEN(name), 0, 0, {0}, {0}}
+#define NESTED(name, obj) {name, KEY_LEN(name), obj, 0, {0}, {0}}
 
 enum { A_FAMILY, A_IP, A_PORT, A_SCOPE, A_PATH, A_UNNAMED, A_ABSTRACT, A_N };
 static struct key addr_keys[A_N] = {
@@ -531,11 +564,15 @@ static struct key addr_keys[A_N] = {
     [A_SCOPE] = KEY("scope_id"),    [A_PATH] = KEY("path"), [A_UNNAMED] = KEY("unnamed"),
     [A_ABSTRACT] = KEY("abstract"),
 };
-static struct keyset addr_set = {addr_keys, A_N, 0, {0}};
+static struct keyset addr_set = {addr_keys, A_N, SET_ADDR, 0, {0}};
 
+/* protocol, flags and data are not read: known only so that the key after them is expected. */
 enum {
 	G_DOMAIN,
 	G_TYPE,
+	G_PROTOCOL,
+	G_FLAGS,
+	G_DATA,
 	G_CMD,
 	G_LEN,
 	G_TRUNC,
@@ -548,12 +585,13 @@ enum {
 	G_N
 };
 static struct key arg_keys[G_N] = {
-    [G_DOMAIN] = KEY("domain"),	   [G_TYPE] = KEY("type"),	 [G_CMD] = KEY("cmd"),
+    [G_DOMAIN] = KEY("domain"),	   [G_TYPE] = KEY("type"),	 [G_PROTOCOL] = KEY("protocol"),
+    [G_FLAGS] = KEY("flags"),	   [G_DATA] = KEY("data"),	 [G_CMD] = KEY("cmd"),
     [G_LEN] = KEY("len"),	   [G_TRUNC] = KEY("data_trunc"), [G_NEWFD] = KEY("newfd"),
     [G_BACKLOG] = KEY("backlog"),  [G_SV] = KEY("sv"),		 [G_ADDR] = NESTED("addr", 1),
     [G_LOCAL] = NESTED("local", 2),   [G_PEER] = NESTED("peer", 3),
 };
-static struct keyset arg_set = {arg_keys, G_N, 0, {0}};
+static struct keyset arg_set = {arg_keys, G_N, SET_ARGS, 0, {0}};
 
 /* In the order the shim writes them: call lines, then proc and exit lines' own keys. */
 enum {
@@ -585,7 +623,7 @@ static struct key root_keys[R_N] = {
     [R_BT] = KEY("bt"),	       [R_PPID] = KEY("ppid"),	 [R_EXE] = KEY("exe"),
     [R_ARGV] = KEY("argv"),    [R_FORK_OF] = KEY("fork_of"), [R_STATUS] = KEY("status"),
 };
-static struct keyset root_set = {root_keys, R_N, 0, {0}};
+static struct keyset root_set = {root_keys, R_N, SET_ROOT, 0, {0}};
 _Static_assert(R_N <= MAX_KNOWN && G_N <= MAX_KNOWN && A_N <= MAX_KNOWN && MAX_KNOWN <= 32,
 	       "every known key needs a value and a bit in struct obj");
 
@@ -601,9 +639,16 @@ __attribute__((constructor)) static void keys_init(void)
 		struct keyset *ks = sets[i];
 		for (int k = 0; k < ks->n; k++) {
 			struct key *key = &ks->k[k];
-			key->w = 0;
-			for (size_t b = 0; b < key->n && b < 8; b++)
-				key->w |= (uint64_t)(unsigned char)key->s[b] << (8 * b);
+			char text[16] = {0};
+			memcpy(text, key->s, key->n);
+			text[key->n] = '"';
+			text[key->n + 1] = ':';
+			key->w = first_bytes(load8(text), key->n);
+			size_t len = key->n + 2;
+			key->text[0] = load8(text);
+			key->text[1] = load8(text + 8);
+			key->mask[0] = first_bytes(~(uint64_t)0, len);
+			key->mask[1] = len > 8 ? first_bytes(~(uint64_t)0, len - 8) : 0;
 		}
 		for (ks->mul = 0x9E3779B97F4A7C15u;;
 		     ks->mul = (ks->mul * 6364136223846793005u + 1442695040888963407u) | 1) {
