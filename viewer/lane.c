@@ -121,7 +121,8 @@ void lane_release(struct lane_table *t, struct lane *l)
 {
 	while (l && --l->refs == 0) {
 		struct lane *src = l->src;
-		free(l);
+		l->hnext = t->spare_lanes;
+		t->spare_lanes = l;
 		t->live--;
 		l = src; /* a copy held its source */
 	}
@@ -271,7 +272,13 @@ static struct lane *lane_new(struct lane_table *t, struct lane_proc *p, int64_t 
 	/* A creation on a number still open means we missed its close (close_range, exec). */
 	if (old && !old->closed)
 		lane_end(t, old, ts, LE_REUSE);
-	struct lane *l = xcalloc(1, sizeof(*l));
+	struct lane *l = t->spare_lanes;
+	if (l) {
+		t->spare_lanes = l->hnext;
+		memset(l, 0, sizeof(*l));
+	} else {
+		l = xcalloc(1, sizeof(*l));
+	}
 	t->live++;
 	l->id = ++t->nlanes;
 	l->refs = 1; /* the slot's */
@@ -392,7 +399,8 @@ static void pending_remove(struct lane_table *t, struct lane_pending *e)
 	pr->count--;
 	struct lane *l = e->l;
 	l->pending = NULL;
-	free(e);
+	e->hnext = t->spare_pending;
+	t->spare_pending = e;
 	lane_release(t, l);
 }
 
@@ -424,7 +432,13 @@ static void pair(struct lane_table *t, struct lane *l, int64_t now)
 			return;
 		}
 	}
-	struct lane_pending *e = xcalloc(1, sizeof(*e));
+	struct lane_pending *e = t->spare_pending;
+	if (e) {
+		t->spare_pending = e->hnext;
+		memset(e, 0, sizeof(*e));
+	} else {
+		e = xcalloc(1, sizeof(*e));
+	}
 	e->client = c;
 	e->server = s;
 	e->l = l;
@@ -829,6 +843,14 @@ void lane_table_free(struct lane_table *t)
 	}
 	free(in->hash);
 	free(in);
+	for (struct lane *l = t->spare_lanes, *next; l; l = next) {
+		next = l->hnext;
+		free(l);
+	}
+	for (struct lane_pending *e = t->spare_pending, *next; e; e = next) {
+		next = e->hnext;
+		free(e);
+	}
 	free(t->pairing->hash);
 	free(t->pairing);
 	free(t->lhash);
