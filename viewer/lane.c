@@ -28,49 +28,74 @@ static size_t hash2(uint64_t a, uint64_t b, size_t n)
 /* ---- interned strings: addresses and command lines repeat across thousands of lanes ---- */
 
 struct istr {
-	struct istr *next;
 	size_t n;
 	char s[];
 };
 
+/*
+ * Open addressing, each slot with its string's hash: a lookup reads one run of slots and only
+ * the string it finds, where chains read every entry on the way (cache misses, at ~30k
+ * client addresses), and growing reuses the hashes.
+ */
 struct intern {
-	struct istr **hash;
-	size_t n, count;
+	struct islot {
+		uint64_t h;
+		struct istr *e; /* NULL: free */
+	} *slots;
+	size_t n, count; /* n a power of two, at most half full */
 };
+
+/* Eight bytes at a time: addresses are hashed for every connect and accept. */
+static uint64_t str_hash(const char *s, size_t n)
+{
+	uint64_t h = n * 0x9E3779B97F4A7C15u;
+	for (;;) {
+		uint64_t w = 0;
+		size_t k = n < 8 ? n : 8;
+		memcpy(&w, s, k);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9u;
+		h ^= h >> 31;
+		if (n <= 8)
+			return h;
+		s += 8;
+		n -= 8;
+	}
+}
+
+static void intern_grow(struct intern *in)
+{
+	size_t nn = in->n * 2;
+	struct islot *ns = xcalloc(nn, sizeof(*ns));
+	for (size_t i = 0; i < in->n; i++) {
+		if (!in->slots[i].e)
+			continue;
+		size_t b = (size_t)in->slots[i].h & (nn - 1);
+		while (ns[b].e)
+			b = (b + 1) & (nn - 1);
+		ns[b] = in->slots[i];
+	}
+	free(in->slots);
+	in->slots = ns;
+	in->n = nn;
+}
 
 static const char *intern(struct lane_table *t, const char *s, size_t n)
 {
 	struct intern *in = t->strings;
-	uint64_t h = 1469598103934665603u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-	size_t b = hash2(h, 0, in->n);
-	for (struct istr *e = in->hash[b]; e; e = e->next)
-		if (e->n == n && memcmp(e->s, s, n) == 0)
+	uint64_t h = str_hash(s, n);
+	size_t b = (size_t)h & (in->n - 1);
+	for (; in->slots[b].e; b = (b + 1) & (in->n - 1)) {
+		struct istr *e = in->slots[b].e;
+		if (in->slots[b].h == h && e->n == n && memcmp(e->s, s, n) == 0)
 			return e->s;
+	}
 	struct istr *e = xcalloc(1, sizeof(*e) + n + 1);
 	memcpy(e->s, s, n);
 	e->n = n;
-	e->next = in->hash[b];
-	in->hash[b] = e;
-	if (++in->count > in->n) {
-		size_t nn = in->n * 2;
-		struct istr **nh = xcalloc(nn, sizeof(*nh));
-		for (size_t i = 0; i < in->n; i++) {
-			for (struct istr *x = in->hash[i], *next; x; x = next) {
-				next = x->next;
-				uint64_t hh = 1469598103934665603u;
-				for (size_t k = 0; k < x->n; k++)
-					hh = (hh ^ (unsigned char)x->s[k]) * 1099511628211u;
-				size_t bb = hash2(hh, 0, nn);
-				x->next = nh[bb];
-				nh[bb] = x;
-			}
-		}
-		free(in->hash);
-		in->hash = nh;
-		in->n = nn;
-	}
+	in->slots[b].h = h;
+	in->slots[b].e = e;
+	if (++in->count * 2 > in->n)
+		intern_grow(in);
 	return e->s;
 }
 
@@ -100,7 +125,7 @@ void lane_table_init(struct lane_table *t, const struct lane_ops *ops)
 	t->phash = xcalloc(t->phash_n, sizeof(*t->phash));
 	t->strings = xcalloc(1, sizeof(*t->strings));
 	t->strings->n = 1024;
-	t->strings->hash = xcalloc(t->strings->n, sizeof(*t->strings->hash));
+	t->strings->slots = xcalloc(t->strings->n, sizeof(*t->strings->slots));
 	t->pairing = xcalloc(1, sizeof(*t->pairing));
 	t->pairing->n = 4096;
 	t->pairing->hash = xcalloc(t->pairing->n, sizeof(*t->pairing->hash));
@@ -835,13 +860,9 @@ void lane_table_free(struct lane_table *t)
 		free(p);
 	}
 	struct intern *in = t->strings;
-	for (size_t i = 0; i < in->n; i++) {
-		for (struct istr *e = in->hash[i], *next; e; e = next) {
-			next = e->next;
-			free(e);
-		}
-	}
-	free(in->hash);
+	for (size_t i = 0; i < in->n; i++)
+		free(in->slots[i].e);
+	free(in->slots);
 	free(in);
 	for (struct lane *l = t->spare_lanes, *next; l; l = next) {
 		next = l->hnext;
