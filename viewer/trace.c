@@ -62,7 +62,12 @@ void arena_free(struct arena *a)
 
 void trace_event_clear(struct trace_event *ev)
 {
-	memset(ev, 0, sizeof(*ev));
+	/* 64 bytes at a time, which GCC writes with a few wide stores: one memset of the whole
+	 * (464 bytes, for every line) became a rep stos, slow to start (perf: 4% of stats). */
+	char *p = (char *)ev;
+	for (size_t at = 0; at + 64 <= sizeof(*ev); at += 64)
+		memset(p + at, 0, 64);
+	memset(p + sizeof(*ev) / 64 * 64, 0, sizeof(*ev) % 64);
 	ev->fd = ev->ret = -1;
 	ev->tid = ev->seq = -1;
 	ev->ppid = ev->fork_of = -1;
