@@ -439,7 +439,7 @@ static void pair(struct lane_table *t, struct lane *l, int64_t now)
 	struct pairing *pr = t->pairing;
 	/* The oldest waiting lanes give up once they have ended long ago. */
 	while (pr->head && (pr->count > PENDING_MAX ||
-			    (pr->head->l->closed && pr->head->l->t_end < now - PENDING_AGE_NS)))
+			    (pr->head->l->closed && pr->head->l->t_end < ns_sub(now, PENDING_AGE_NS))))
 		pending_remove(t, pr->head);
 	/*
 	 * A UNIX client's end is unnamed, so its connections pair by the server's path and by
@@ -989,7 +989,7 @@ void lane_totals(const struct lane *l, struct sbuf *sb)
 	if (l->errors)
 		sb_printf(sb, ", %" PRIu64 " failed", l->errors);
 	sb_puts(sb, ", ");
-	fmt_dur(sb, l->t_end - l->t_start);
+	fmt_dur(sb, ns_sub(l->t_end, l->t_start));
 }
 
 void lane_proc_label(const struct lane_proc *p, struct sbuf *sb)

@@ -123,7 +123,7 @@ void render_tty_detail_end(struct lane_table *t)
 		sb_puts(&sb, "; from ");
 		fmt_reltime(&sb, ns_sub(l->t_start, det.o->t0));
 		sb_puts(&sb, " to ");
-		fmt_reltime(&sb, l->t_end - det.o->t0);
+		fmt_reltime(&sb, ns_sub(l->t_end, det.o->t0));
 		sb_printf(&sb, " (%s)", ends[l->end]);
 		if (lane_conn(l))
 			sb_printf(&sb, "; connection %" PRIu32, lane_conn(l));

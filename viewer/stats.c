@@ -263,7 +263,7 @@ int cmd_stats(int argc, char **argv)
 
 	struct sbuf sb = {0};
 	if (t.events)
-		fmt_dur(&sb, t.t_max - t.t_min);
+		fmt_dur(&sb, ns_sub(t.t_max, t.t_min));
 	else
 		sb_puts(&sb, "0 s");
 	printf("%" PRIu64 " events, %" PRIu32 " processes, %" PRIu32 " descriptors, %" PRIu64
