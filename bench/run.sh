@@ -7,7 +7,7 @@
 # time, every process started here stopped by its pid.
 set -u
 BUILD=${BUILD:-$(pwd)/build}
-ROUNDS=${ROUNDS:-7}              # rounds of the small workloads
+ROUNDS=${ROUNDS:-5}              # rounds of the small workloads
 SERVER_ROUNDS=${SERVER_ROUNDS:-7} # rounds of redis and nginx
 PP_N=${PP_N:-20000}              # ping-pong round trips
 UDP_N=${UDP_N:-20000}
