@@ -242,12 +242,32 @@ size_t fmt_fit(const char *s, size_t n, size_t cols)
 	return n;
 }
 
+static void out_of_memory(void)
+{
+	fputs("socklens: out of memory\n", stderr);
+	exit(2);
+}
+
 void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size);
-	if (!p) {
-		fputs("socklens: out of memory\n", stderr);
-		exit(2);
-	}
+	if (!p)
+		out_of_memory();
 	return p;
+}
+
+void *xrealloc(void *p, size_t n, size_t size)
+{
+	p = realloc(p, (n ? n : 1) * size);
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+void *xgrow(void *v, size_t n, size_t *cap, size_t first, size_t size)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : first;
+	return xrealloc(v, *cap, size);
 }

@@ -10,6 +10,11 @@
 /* Zeroed memory, or the program ends with "socklens: out of memory" and status 2. */
 void *xcalloc(size_t n, size_t size);
 #define xzalloc(size) xcalloc(1, (size))
+/* p resized to n elements of size bytes; out of memory ends the program as xcalloc does. */
+void *xrealloc(void *p, size_t n, size_t size);
+/* An array of *cap elements with room made for element n: doubled when full, `first`
+ * elements the first time. */
+void *xgrow(void *v, size_t n, size_t *cap, size_t first, size_t size);
 
 struct sbuf {
 	char *p;

@@ -339,11 +339,7 @@ static struct lane *lane_new(struct lane_table *t, struct lane_proc *p, int64_t 
 		*slot = l;
 		if (p->nfds == p->capfds) {
 			p->capfds = p->capfds ? p->capfds * 2 : 4;
-			p->fds = realloc(p->fds, p->capfds * sizeof(*p->fds));
-			if (!p->fds) {
-				fputs("socklens: out of memory\n", stderr);
-				exit(2);
-			}
+			p->fds = xrealloc(p->fds, p->capfds, sizeof(*p->fds));
 		}
 		p->fds[p->nfds++] = fd;
 		if (++t->nkeys > t->lhash_n)

@@ -34,12 +34,7 @@ static void lane_created(struct lane_table *t, struct lane *l)
 	(void)t;
 	if (!view_detail_lane(det.o, l))
 		return;
-	if (det.nsel == det.cap) {
-		det.cap = det.cap ? det.cap * 2 : 8;
-		det.sel = realloc(det.sel, det.cap * sizeof(*det.sel));
-		if (!det.sel)
-			exit(2);
-	}
+	det.sel = xgrow(det.sel, det.nsel, &det.cap, 8, sizeof(*det.sel));
 	lane_hold(l);
 	l->user = &det; /* marks it chosen */
 	det.sel[det.nsel++] = l;

@@ -32,12 +32,7 @@ static void lane_created(struct lane_table *t, struct lane *l)
 		html.not_drawn++;
 		return;
 	}
-	if (html.n == html.cap) {
-		html.cap = html.cap ? html.cap * 2 : 256;
-		html.v = realloc(html.v, html.cap * sizeof(*html.v));
-		if (!html.v)
-			exit(2);
-	}
+	html.v = xgrow(html.v, html.n, &html.cap, 256, sizeof(*html.v));
 	lane_hold(l);
 	l->user = (void *)&marker;
 	html.v[html.n++] = l;

@@ -99,12 +99,7 @@ static void lane_created(struct lane_table *t, struct lane *l)
 	d->cells = xcalloc(1, (size_t)tty.cols);
 	lane_hold(l);
 	l->user = d;
-	if (tty.n == tty.cap) {
-		tty.cap = tty.cap ? tty.cap * 2 : 256;
-		tty.v = realloc(tty.v, tty.cap * sizeof(*tty.v));
-		if (!tty.v)
-			exit(2);
-	}
+	tty.v = xgrow(tty.v, tty.n, &tty.cap, 256, sizeof(*tty.v));
 	tty.v[tty.n++] = d;
 	tty.kept++;
 }

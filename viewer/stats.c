@@ -39,12 +39,7 @@ static struct call_stat *stat_slot(struct stat_table *st, const struct trace_eve
 		if (strlen(st->v[i].name) == ev->call.n &&
 		    memcmp(st->v[i].name, ev->call.p, ev->call.n) == 0)
 			return &st->v[i];
-	if (st->n == st->cap) {
-		st->cap = st->cap ? st->cap * 2 : 32;
-		st->v = realloc(st->v, st->cap * sizeof(*st->v));
-		if (!st->v)
-			exit(EXIT_USAGE);
-	}
+	st->v = xgrow(st->v, st->n, &st->cap, 32, sizeof(*st->v));
 	struct call_stat *s = &st->v[st->n];
 	memset(s, 0, sizeof(*s));
 	struct sbuf name = {0};
@@ -119,12 +114,7 @@ static void top_closed(struct lane_table *t, struct lane *l)
 		heap_down(tp, 0);
 		return;
 	}
-	if (tp->n == tp->cap) {
-		tp->cap = tp->cap ? tp->cap * 2 : 64;
-		tp->v = realloc(tp->v, tp->cap * sizeof(*tp->v));
-		if (!tp->v)
-			exit(EXIT_USAGE);
-	}
+	tp->v = xgrow(tp->v, tp->n, &tp->cap, 64, sizeof(*tp->v));
 	lane_hold(l);
 	size_t i = tp->n++;
 	tp->v[i] = l;
@@ -247,9 +237,7 @@ int cmd_stats(int argc, char **argv)
 			    memcmp(errs[i].name, ev->err.p, ev->err.n) == 0)
 				break;
 		if (i == nerrs) {
-			errs = realloc(errs, (nerrs + 1) * sizeof(*errs));
-			if (!errs)
-				exit(EXIT_USAGE);
+			errs = xrealloc(errs, nerrs + 1, sizeof(*errs));
 			struct sbuf name = {0};
 			sb_put_tty(&name, ev->err.p, ev->err.n);
 			sb_str(&name);

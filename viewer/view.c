@@ -125,14 +125,10 @@ static bool split(const char *arg, void (*add)(struct view_opts *, const char *,
 	return ok;
 }
 
+/* One more element: the lists of --pid, --fd… options are short. */
 static void *grow(void *v, size_t n, size_t size)
 {
-	void *p = realloc(v, (n + 1) * size);
-	if (!p) {
-		fputs("socklens: out of memory\n", stderr);
-		exit(EXIT_USAGE);
-	}
-	return p;
+	return xrealloc(v, n + 1, size);
 }
 
 static void add_pid(struct view_opts *o, const char *s, bool *ok)
