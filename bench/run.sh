@@ -181,6 +181,19 @@ row() {
 }
 
 # ---- servers ----
+# server_up NAME MODE DIR PORT LOG PIDFILE: waits for the server run_mode started (WRAP_PID)
+# to accept on PORT and sets SERVER_PID from its pid file; if it does not start, says why,
+# stops it, and leaves nan for the round so that rounds stay paired.
+server_up() {
+	local name=$1 m=$2 d=$3 port=$4 log=$5 pidfile=$6
+	if ! wait_port "$port"; then
+		say "$name ($m) did not start: $(tail -2 "$log" 2>/dev/null)"
+		stop_pid "$WRAP_PID"; WRAP_PID=
+		echo nan >> "$d/$m.us"; echo nan >> "$d/$m.cpu"
+		return 1
+	fi
+	SERVER_PID=$(cat "$pidfile" 2>/dev/null)
+}
 redis_once() { # MODE DIR -> rps into DIR/MODE.us, figures into DIR/MODE.fig
 	local m=$1 d=$2 port
 	port=$(free_port)
@@ -190,11 +203,7 @@ redis_once() { # MODE DIR -> rps into DIR/MODE.us, figures into DIR/MODE.fig
 		--dir "$d" --pidfile "$d/redis.pid" --logfile "$d/redis.log" --daemonize no \
 		--protected-mode no > /dev/null 2>&1 &
 	WRAP_PID=$!
-	if ! wait_port "$port"; then
-		say "redis ($m) did not start: $(tail -2 "$d/redis.log" 2>/dev/null)"; stop_pid "$WRAP_PID"; WRAP_PID=
-		echo nan >> "$d/$m.us"; echo nan >> "$d/$m.cpu"; return
-	fi
-	SERVER_PID=$(cat "$d/redis.pid" 2>/dev/null)
+	server_up redis "$m" "$d" "$port" "$d/redis.log" "$d/redis.pid" || return
 	local csv t0 t1
 	t0=$(server_ticks "$SERVER_PID")
 	csv=$(redis-benchmark -h 127.0.0.1 -p "$port" -n "$REDIS_N" -c 20 -d 16 -t set,get --csv 2>/dev/null)
@@ -247,11 +256,7 @@ nginx_once() {
 	TRACE=$d/trace
 	run_mode "$m" nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log" > /dev/null 2>&1 &
 	WRAP_PID=$!
-	if ! wait_port "$port"; then
-		say "nginx ($m) did not start: $(tail -2 "$d/error.log" 2>/dev/null)"; stop_pid "$WRAP_PID"; WRAP_PID=
-		echo nan >> "$d/$m.us"; echo nan >> "$d/$m.cpu"; return
-	fi
-	SERVER_PID=$(cat "$d/nginx.pid" 2>/dev/null)
+	server_up nginx "$m" "$d" "$port" "$d/error.log" "$d/nginx.pid" || return
 	local out t0 t1
 	t0=$(server_ticks "$SERVER_PID")
 	out=$(wrk -t1 -c16 -d"${WRK_SECS}s" -s "$TOP/bench/wrk-report.lua" "http://127.0.0.1:$port/small.html" 2>/dev/null)
